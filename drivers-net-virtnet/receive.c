@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtnet receive path: frames of the lower device enter the virtual device
+ * here, either through the lower's rx_handler (mode rxhandler) or through an
+ * ETH_P_ALL tap bound to the lower (mode ptype).
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <kunit/visibility.h>
+
+#include "virtnet.h"
+
+/* Does @skb, seen on the lower, belong to the virtual device? Broadcast and
+ * multicast frames are reported through @copy: they go to the virtual
+ * device as a copy, the lower keeps the original.
+ */
+static bool virtnet_wants(const struct virtnet *vn, const struct sk_buff *skb,
+			  bool *copy)
+{
+	const struct ethhdr *eth = eth_hdr(skb);
+
+	*copy = false;
+	if (READ_ONCE(vn->filter) == VIRTNET_FILTER_ALL)
+		return true;
+	if (is_multicast_ether_addr(eth->h_dest)) {
+		*copy = true;
+		return true;
+	}
+	return ether_addr_equal_64bits(eth->h_dest, vn->dev->dev_addr);
+}
+
+/* Hand a private copy of a received frame to the virtual device. @skb must
+ * not be shared and its data must start at the network header, with the
+ * Ethernet header right in front of it in the linear part, as after
+ * eth_type_trans(); anything else is dropped rather than guessed at.
+ * __dev_forward_skb() counts and frees what it refuses (device down, frame
+ * too big); a full backlog is counted here.
+ */
+static void virtnet_forward(struct net_device *dev, struct sk_buff *skb)
+{
+	unsigned int len;
+
+	if (unlikely(!skb_mac_header_was_set(skb) ||
+		     skb_mac_offset(skb) != -ETH_HLEN)) {
+		dev_dstats_rx_dropped(dev);
+		kfree_skb(skb);
+		return;
+	}
+	skb_push(skb, ETH_HLEN);
+	if (__dev_forward_skb(dev, skb))
+		return;
+
+	len = skb->len + ETH_HLEN;
+	if (likely(netif_rx(skb) == NET_RX_SUCCESS))
+		dev_dstats_rx_add(dev, len);
+	else
+		dev_dstats_rx_dropped(dev);
+}
+
+/**
+ * virtnet_handle_frame - rx_handler of the lower device (mode rxhandler)
+ * @pskb: the received frame; may be replaced by an unshared copy
+ *
+ * Frames for the virtual device are retargeted to it and go another round
+ * through __netif_receive_skb_core(); this costs no allocation, copy or
+ * lock unless a tap still holds a reference to the frame. Frames while the
+ * virtual device is down and looped-back frames are left to the lower.
+ *
+ * Return: %RX_HANDLER_ANOTHER when the frame now belongs to the virtual
+ * device, %RX_HANDLER_CONSUMED when it had to be dropped, otherwise
+ * %RX_HANDLER_PASS.
+ */
+rx_handler_result_t virtnet_handle_frame(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct virtnet *vn = rcu_dereference(skb->dev->rx_handler_data);
+	struct net_device *dev = vn->dev;
+	struct sk_buff *nskb;
+	bool copy;
+
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return RX_HANDLER_PASS;
+	if (unlikely(!(READ_ONCE(dev->flags) & IFF_UP)))
+		return RX_HANDLER_PASS;
+	if (!virtnet_wants(vn, skb, &copy))
+		return RX_HANDLER_PASS;
+
+	if (copy) {
+		nskb = skb_clone(skb, GFP_ATOMIC);
+		if (nskb)
+			virtnet_forward(dev, nskb);
+		else
+			dev_dstats_rx_dropped(dev);
+		return RX_HANDLER_PASS;
+	}
+
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		dev_dstats_rx_dropped(dev);
+		return RX_HANDLER_CONSUMED;
+	}
+	if (unlikely(!net_eq(dev_net(dev), dev_net(skb->dev))))
+		skb_scrub_packet(skb, true);
+
+	if (READ_ONCE(vn->filter) == VIRTNET_FILTER_MAC)
+		skb->pkt_type = PACKET_HOST;
+	skb->dev = dev;
+	dev_dstats_rx_add(dev, skb->len + ETH_HLEN);
+	*pskb = skb;
+	return RX_HANDLER_ANOTHER;
+}
+EXPORT_SYMBOL_IF_KUNIT(virtnet_handle_frame);
+
+/**
+ * virtnet_ptype_rcv - ETH_P_ALL tap on the lower device (mode ptype)
+ * @skb: a shared reference to the received frame
+ * @lower: the lower device
+ * @pt: the tap, embedded in struct virtnet
+ * @orig_dev: the device the frame arrived on
+ *
+ * Taps run before the lower's rx_handler, so a bridge or bond owning the
+ * lower still processes the original frame; the virtual device gets its own
+ * clone. The lower's outgoing frames are not ours: the tap is registered
+ * with ignore_outgoing, and the check below keeps it that way for a
+ * caller that delivers them anyway.
+ *
+ * Return: %NET_RX_SUCCESS, or %NET_RX_DROP when the copy could not be made.
+ */
+int virtnet_ptype_rcv(struct sk_buff *skb, struct net_device *lower,
+		      struct packet_type *pt, struct net_device *orig_dev)
+{
+	struct virtnet *vn = container_of(pt, struct virtnet, ptype);
+	struct net_device *dev = vn->dev;
+	bool copy;
+
+	if (skb->pkt_type == PACKET_OUTGOING ||
+	    skb->pkt_type == PACKET_LOOPBACK ||
+	    !(READ_ONCE(dev->flags) & IFF_UP) ||
+	    !virtnet_wants(vn, skb, &copy)) {
+		consume_skb(skb);
+		return NET_RX_SUCCESS;
+	}
+
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		dev_dstats_rx_dropped(dev);
+		return NET_RX_DROP;
+	}
+	virtnet_forward(dev, skb);
+	return NET_RX_SUCCESS;
+}
+EXPORT_SYMBOL_IF_KUNIT(virtnet_ptype_rcv);
