@@ -319,7 +319,8 @@ static int virtnet_check_lower(struct net_device *dev, struct net_device *lower,
 		return -EINVAL;
 	}
 	if (mode == VIRTNET_MODE_RXHANDLER) {
-		if (rcu_access_pointer(lower->rx_handler) == virtnet_handle_frame) {
+		if (rcu_access_pointer(lower->rx_handler) ==
+		    virtnet_handle_frame) {
 			NL_SET_ERR_MSG_MOD(extack,
 					   "lower device already has a virtnet in mode rxhandler: use mode ptype");
 			return -EBUSY;
@@ -435,30 +436,19 @@ int virtnet_set_filter(struct net_device *dev, enum virtnet_filter filter,
 }
 EXPORT_SYMBOL_IF_KUNIT(virtnet_set_filter);
 
-/* The next virtnet device stacked on @lower after *@iter, under RTNL. */
-static struct net_device *virtnet_next_upper(struct net_device *lower,
-					     struct list_head **iter)
+/* The first virtnet device stacked on @lower. RTNL, which the callers
+ * hold, keeps the adjacency lists stable.
+ */
+static struct net_device *virtnet_first_upper(struct net_device *lower)
 {
 	struct net_device *upper;
+	struct list_head *iter;
 
-	while ((upper = netdev_upper_get_next_dev_rcu(lower, iter)))
+	netdev_for_each_upper_dev_rcu(lower, upper, iter)
 		if (netif_is_virtnet(upper))
 			return upper;
 	return NULL;
 }
-
-static struct net_device *virtnet_first_upper(struct net_device *lower)
-{
-	struct list_head *iter = &lower->adj_list.upper;
-
-	return virtnet_next_upper(lower, &iter);
-}
-
-#define virtnet_for_each_upper(lower, upper, iter)			\
-	for (iter = &(lower)->adj_list.upper,				\
-	     upper = virtnet_next_upper(lower, &(iter));		\
-	     upper;							\
-	     upper = virtnet_next_upper(lower, &(iter)))
 
 /* The lower goes away: so do the devices stacked on it, in the same
  * unregistration batch. Each dellink unlinks a device from the lower, so
@@ -474,6 +464,42 @@ static void virtnet_lower_unregister(struct net_device *lower)
 	unregister_netdevice_many(&list_kill);
 }
 
+/* Carry an event of the lower over to one virtnet device stacked on it.
+ * Nothing here may take the lower's instance lock: for an ops-locked lower,
+ * several of these events arrive with it held.
+ */
+static void virtnet_lower_event(struct net_device *lower,
+				struct net_device *dev, unsigned long event)
+{
+	struct virtnet *vn = netdev_priv(dev);
+
+	switch (event) {
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+		netif_stacked_transfer_operstate(lower, dev);
+		break;
+	case NETDEV_CHANGEMTU:
+		if (dev->mtu > lower->mtu)
+			dev_set_mtu(dev, lower->mtu);
+		break;
+	case NETDEV_FEAT_CHANGE:
+		virtnet_inherit(dev, lower);
+		netdev_update_features(dev);
+		break;
+	case NETDEV_CHANGEADDR:
+		if (vn->filter != VIRTNET_FILTER_ALL)
+			break;
+		eth_hw_addr_set(dev, lower->dev_addr);
+		call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
+		break;
+	case NETDEV_NOTIFY_PEERS:
+	case NETDEV_RESEND_IGMP:
+		call_netdevice_notifiers(event, dev);
+		break;
+	}
+}
+
 static int virtnet_device_event(struct notifier_block *unused,
 				unsigned long event, void *ptr)
 {
@@ -481,53 +507,20 @@ static int virtnet_device_event(struct notifier_block *unused,
 	struct net_device *upper;
 	struct list_head *iter;
 
-	/* Nothing here may take the lower's instance lock: for an ops-locked
-	 * lower, several of these events arrive with it held.
-	 */
 	switch (event) {
-	case NETDEV_UP:
-	case NETDEV_DOWN:
-	case NETDEV_CHANGE:
-		virtnet_for_each_upper(lower, upper, iter)
-			netif_stacked_transfer_operstate(lower, upper);
-		break;
-	case NETDEV_CHANGEMTU:
-		virtnet_for_each_upper(lower, upper, iter)
-			if (upper->mtu > lower->mtu)
-				dev_set_mtu(upper, lower->mtu);
-		break;
-	case NETDEV_FEAT_CHANGE:
-		virtnet_for_each_upper(lower, upper, iter) {
-			virtnet_inherit(upper, lower);
-			netdev_update_features(upper);
-		}
-		break;
-	case NETDEV_CHANGEADDR:
-		virtnet_for_each_upper(lower, upper, iter) {
-			struct virtnet *vn = netdev_priv(upper);
-
-			if (vn->filter != VIRTNET_FILTER_ALL)
-				continue;
-			eth_hw_addr_set(upper, lower->dev_addr);
-			call_netdevice_notifiers(NETDEV_CHANGEADDR, upper);
-		}
-		break;
-	case NETDEV_NOTIFY_PEERS:
-	case NETDEV_RESEND_IGMP:
-		virtnet_for_each_upper(lower, upper, iter)
-			call_netdevice_notifiers(event, upper);
-		break;
 	case NETDEV_PRE_TYPE_CHANGE:
-		/* Forbid the lower to stop being Ethernet under us. */
-		if (virtnet_first_upper(lower))
-			return NOTIFY_BAD;
-		break;
+		/* The lower must stay Ethernet while virtnet is on it. */
+		return virtnet_first_upper(lower) ? NOTIFY_BAD : NOTIFY_DONE;
 	case NETDEV_UNREGISTER:
-		/* A netns move of the lower unregisters it too; virtnet stays. */
+		/* A netns move of the lower unregisters it too: stay. */
 		if (lower->reg_state == NETREG_UNREGISTERING)
 			virtnet_lower_unregister(lower);
-		break;
+		return NOTIFY_DONE;
 	}
+
+	netdev_for_each_upper_dev_rcu(lower, upper, iter)
+		if (netif_is_virtnet(upper))
+			virtnet_lower_event(lower, upper, event);
 	return NOTIFY_DONE;
 }
 

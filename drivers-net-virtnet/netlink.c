@@ -13,13 +13,16 @@
 #include "virtnet.h"
 
 static const struct nla_policy virtnet_policy[IFLA_VIRTNET_MAX + 1] = {
-	[IFLA_VIRTNET_UNSPEC]	= { .strict_start_type = IFLA_VIRTNET_UNSPEC + 1 },
+	[IFLA_VIRTNET_UNSPEC]	= {
+		.strict_start_type = IFLA_VIRTNET_UNSPEC + 1
+	},
 	[IFLA_VIRTNET_MODE]	= NLA_POLICY_MAX(NLA_U32, VIRTNET_MODE_MAX),
 	[IFLA_VIRTNET_FILTER]	= NLA_POLICY_MAX(NLA_U32, VIRTNET_FILTER_MAX),
 };
 
 /* Runs without RTNL: only checks that need no device. */
-VISIBLE_IF_KUNIT int virtnet_validate(struct nlattr *tb[], struct nlattr *data[],
+VISIBLE_IF_KUNIT int virtnet_validate(struct nlattr *tb[],
+				      struct nlattr *data[],
 				      struct netlink_ext_ack *extack)
 {
 	if (tb[IFLA_ADDRESS]) {
@@ -81,6 +84,7 @@ static int virtnet_changelink(struct net_device *dev, struct nlattr *tb[],
 			      struct netlink_ext_ack *extack)
 {
 	struct virtnet *vn = netdev_priv(dev);
+	u32 filter;
 
 	if (!data)
 		return 0;
@@ -90,11 +94,10 @@ static int virtnet_changelink(struct net_device *dev, struct nlattr *tb[],
 				    "mode cannot be changed after creation");
 		return -EOPNOTSUPP;
 	}
-	if (data[IFLA_VIRTNET_FILTER])
-		return virtnet_set_filter(dev,
-					  nla_get_u32(data[IFLA_VIRTNET_FILTER]),
-					  extack);
-	return 0;
+	if (!data[IFLA_VIRTNET_FILTER])
+		return 0;
+	filter = nla_get_u32(data[IFLA_VIRTNET_FILTER]);
+	return virtnet_set_filter(dev, filter, extack);
 }
 
 static void virtnet_dellink(struct net_device *dev, struct list_head *head)
