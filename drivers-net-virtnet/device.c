@@ -7,6 +7,7 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/if_arp.h>
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/netdev_lock.h>
@@ -214,6 +215,24 @@ static netdev_features_t virtnet_fix_features(struct net_device *dev,
 	return features;
 }
 
+/* VLANs stacked on the virtual device must pass the lower's VLAN filter. */
+static int virtnet_vlan_rx_add_vid(struct net_device *dev, __be16 proto,
+				   u16 vid)
+{
+	struct virtnet *vn = netdev_priv(dev);
+
+	return vlan_vid_add(vn->lower, proto, vid);
+}
+
+static int virtnet_vlan_rx_kill_vid(struct net_device *dev, __be16 proto,
+				    u16 vid)
+{
+	struct virtnet *vn = netdev_priv(dev);
+
+	vlan_vid_del(vn->lower, proto, vid);
+	return 0;
+}
+
 static int virtnet_get_iflink(const struct net_device *dev)
 {
 	const struct virtnet *vn = netdev_priv(dev);
@@ -234,6 +253,8 @@ static const struct net_device_ops virtnet_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_change_mtu		= virtnet_change_mtu,
 	.ndo_fix_features	= virtnet_fix_features,
+	.ndo_vlan_rx_add_vid	= virtnet_vlan_rx_add_vid,
+	.ndo_vlan_rx_kill_vid	= virtnet_vlan_rx_kill_vid,
 	.ndo_get_iflink		= virtnet_get_iflink,
 };
 
