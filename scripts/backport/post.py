@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The steps of a backport that Coccinelle cannot do, after its rules ran.
+
+    post.py TARGET DIR      (DIR: drivers/net/virtnet of a worktree)
+
+1. layout (every target). Coccinelle's pretty printer does not follow
+   kernel style for code a rule adds or rewrites: it aligns continuation
+   lines of a changed parameter list to nothing, writes "){" after a
+   function header that follows a comment, "}while", "for_each_x (",
+   splits a brace initializer over three lines and does not tab-align a
+   new designated initializer with its neighbours. This step fixes
+   exactly those, and proves it changed nothing but whitespace: the file
+   with all whitespace removed must be identical before and after.
+
+2. v4.14 only, what Coccinelle does not transform at all:
+   - kernel-doc lines of struct members a rule removed (comments);
+   - "#if IS_ENABLED(CONFIG_KUNIT) ... #endif" blocks (preprocessor
+     conditionals; KUnit does not exist in 4.14).
+   Each edit removes whole lines and is listed on stdout.
+"""
+
+import os
+import re
+import sys
+
+TAB = 8
+
+
+def width(s):
+    """Display width of a line prefix, tabs expanded."""
+    col = 0
+    for ch in s:
+        col = (col // TAB + 1) * TAB if ch == '\t' else col + 1
+    return col
+
+
+def indent_to(col):
+    return '\t' * (col // TAB) + ' ' * (col % TAB)
+
+
+def squash(text):
+    return re.sub(r'\s+', '', text)
+
+
+# Top-level function header or prototype: starts in column 0, is not a
+# preprocessor line, comment, label or brace, and opens a parenthesis.
+HEADER = re.compile(r'^[A-Za-z_][\w \t\*]*\b\w+\(')
+
+
+def align_params(lines):
+    """Align continuation lines of top-level parameter lists to the '('."""
+    out = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        out.append(line)
+        m = HEADER.match(line)
+        depth = line.count('(') - line.count(')') if m else 0
+        if depth <= 0:
+            i += 1
+            continue
+        col = width(line[:m.end() - 1]) + 1
+        i += 1
+        while depth > 0 and i < len(lines):
+            cont = lines[i]
+            out.append(indent_to(col) + cont.lstrip(' \t'))
+            depth += cont.count('(') - cont.count(')')
+            i += 1
+    return out
+
+
+def split_header_brace(lines):
+    """'...){' ending a top-level function header -> ')' and '{'."""
+    out = []
+    in_header = False
+    for line in lines:
+        if HEADER.match(line) and not line.rstrip().endswith(';'):
+            in_header = True
+        if in_header and re.search(r'\)\s*\{$', line):
+            out.append(re.sub(r'\s*\{$', '', line))
+            out.append('{')
+            in_header = False
+            continue
+        if in_header and (line.startswith('{') or line.rstrip().endswith(
+                (';', ')'))):
+            in_header = False
+        out.append(line)
+    return out
+
+
+def simple_fixes(lines):
+    out = []
+    for line in lines:
+        line = line.rstrip(' \t')
+        line = re.sub(r'\}while \(', '} while (', line)
+        line = re.sub(r'\b((?:\w+_)?for_each\w*) \(', r'\1(', line)
+        out.append(line)
+    return out
+
+
+def collapse_brace_init(text):
+    """'= {\\n\\t\\t.type = X\\n\\t\\t},' -> '= { .type = X },'. Only
+    Coccinelle's form, with the closing brace indented like the member:
+    a brace closed at the entry's own indentation was written that way."""
+    return re.sub(r'^(\t[^\n]*)= \{\n\t\t(\.\w+ = [^\n,{}]+)\n\t\t\},$',
+                  r'\1= { \2 },', text, flags=re.M)
+
+
+# One entry of a designated initializer: "\t.name = value," or
+# "\t[NAME] = value,".
+DESIG = re.compile(r'^(\t)(\.\w+|\[\w+\])([ \t]*)= (.*)$')
+
+
+def align_designators(lines):
+    """Give entries of a designated initializer the '=' column of the
+    entries around them (the column the existing ones agree on)."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        if not DESIG.match(out[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(out) and DESIG.match(out[j]):
+            j += 1
+        block = range(i, j)
+        cols = {}
+        for k in block:
+            m = DESIG.match(out[k])
+            if '\t' in m.group(3):
+                c = width(m.group(1) + m.group(2) + m.group(3))
+                cols[c] = cols.get(c, 0) + 1
+        if cols:
+            col = max(cols, key=lambda c: (cols[c], c))
+            for k in block:
+                m = DESIG.match(out[k])
+                head = m.group(1) + m.group(2)
+                if width(head) >= col or '\t' in m.group(3):
+                    continue
+                pad = ''
+                w = width(head)
+                while w < col:
+                    pad += '\t'
+                    w = (w // TAB + 1) * TAB
+                if w != col:
+                    continue        # cannot reach it with tabs: leave it
+                out[k] = head + pad + '= ' + m.group(4)
+        i = j
+    return out
+
+
+def collapse_blank_lines(lines):
+    out = []
+    for line in lines:
+        if line == '' and out and out[-1] == '':
+            continue
+        out.append(line)
+    return out
+
+
+def break_long_conditions(lines):
+    """Break an 'if (a && b) {' longer than 80 columns after '&&' or '||',
+    continuation aligned inside the parenthesis, as checkpatch wants."""
+    out = []
+    for line in lines:
+        m = re.match(r'^\t+(?:if|while) \(', line)
+        if m:
+            col = width(m.group(0))
+            while width(line) > 80:
+                cut = None
+                for op in re.finditer(r' (&&|\|\|) ', line):
+                    if width(line[:op.end(1)]) <= 80:
+                        cut = op
+                if not cut:
+                    break
+                out.append(line[:cut.end(1)])
+                line = indent_to(col) + line[cut.end():]
+        out.append(line)
+    return out
+
+
+def layout(text):
+    before = squash(text)
+    text = collapse_brace_init(text)
+    lines = text.split('\n')
+    lines = simple_fixes(lines)
+    lines = split_header_brace(lines)
+    lines = align_params(lines)
+    lines = align_designators(lines)
+    lines = break_long_conditions(lines)
+    lines = collapse_blank_lines(lines)
+    text = '\n'.join(lines)
+    if squash(text) != before:
+        raise SystemExit('post.py: layout step changed more than whitespace')
+    return text
+
+
+def drop_kunit_blocks(text, name):
+    """Remove '#if IS_ENABLED(CONFIG_KUNIT)' ... '#endif' (no #else)."""
+    lines = text.split('\n')
+    out = []
+    i = 0
+    while i < len(lines):
+        if re.match(r'^#if IS_ENABLED\(CONFIG_KUNIT\)\s*$', lines[i]):
+            depth = 1
+            j = i + 1
+            while j < len(lines) and depth:
+                if re.match(r'^#\s*if', lines[j]):
+                    depth += 1
+                elif re.match(r'^#\s*endif', lines[j]):
+                    depth -= 1
+                elif depth == 1 and re.match(r'^#\s*el', lines[j]):
+                    raise SystemExit('post.py: %s: #else in a CONFIG_KUNIT '
+                                     'block, not handled' % name)
+                j += 1
+            print('post.py: %s: removed lines %d-%d (CONFIG_KUNIT block)' %
+                  (name, i + 1, j))
+            # and one of the blank lines around it
+            if out and out[-1] == '' and j < len(lines) and lines[j] == '':
+                j += 1
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return '\n'.join(out)
+
+
+def drop_stale_member_docs(text, name):
+    """In a kernel-doc comment right before 'struct X {', drop the
+    '@member:' paragraphs of members the struct no longer has."""
+    pat = re.compile(r'(/\*\*\n(?: \*[^\n]*\n)*? \*/\n)(struct (\w+) \{\n(.*?)\n\};)',
+                     re.S)
+
+    def fix(m):
+        doc, body = m.group(1), m.group(4)
+        members = set(re.findall(r'\b(\w+)\s*(?:\[[^\]]*\])?;', body))
+        members |= set(re.findall(r'\(\s*\*\s*(\w+)\s*\)', body))
+        lines = doc.split('\n')
+        out = []
+        skip = False
+        for line in lines:
+            md = re.match(r'^ \* @(\w+):', line)
+            if md:
+                skip = md.group(1) not in members
+                if skip:
+                    print('post.py: %s: struct %s: dropped kernel-doc of '
+                          'removed member @%s' % (name, m.group(3),
+                                                  md.group(1)))
+            elif not re.match(r'^ \*\t', line):
+                skip = False
+            if not skip:
+                out.append(line)
+        return '\n'.join(out) + m.group(2)
+
+    return pat.sub(fix, text)
+
+
+def main():
+    if len(sys.argv) != 3:
+        raise SystemExit('usage: post.py TARGET DIR')
+    target, d = sys.argv[1], sys.argv[2]
+    for name in sorted(os.listdir(d)):
+        if not name.endswith(('.c', '.h')):
+            continue
+        path = os.path.join(d, name)
+        with open(path) as f:
+            text = f.read()
+        new = layout(text)
+        if target == 'v4.14':
+            new = drop_kunit_blocks(new, name)
+            new = drop_stale_member_docs(new, name)
+        if new != text:
+            with open(path + '.post', 'w') as f:
+                f.write(new)
+            os.replace(path + '.post', path)
+
+
+if __name__ == '__main__':
+    main()

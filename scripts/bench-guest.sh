@@ -1,0 +1,587 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-guest.sh - the guest half of `make bench` (scripts/bench boots the
+# guest and runs this as root inside it; never run it on a machine you care
+# about: it loads modules and creates namespaces and up to 3000 devices).
+#
+# pktgen in a peer network namespace sends through a veth pair into the
+# "lower" (the veth end in the root namespace); the device under test sits
+# on that lower and the frames are counted where they arrive. Every
+# configuration has its own veth pair and all of them exist at the same
+# time, so runs of different configurations alternate run by run and slow
+# drift of the machine hits all of them alike.
+#
+# Results go to stdout as lines starting with "VNB " (key=value fields),
+# which scripts/bench-report turns into BENCHMARKS.md; everything else is
+# progress on stderr.
+
+set -euo pipefail
+
+RUNS=5			# rounds; every configuration runs once per round and cell
+SECS=0.4		# target length of one run, seconds of guest time
+SCALE=1000		# devices for the scale test (0: skip it)
+SMOKE=0
+PROFILE=1		# perf profiles of the main receive paths
+CELLS=""		# default: all dir/size/flows combinations
+CFGS="bare vall vmac ptyp ptbr mvpt mvbr ipvl mirr"
+IP=${VIRTNET_IP:-}
+
+usage()
+{
+	cat <<EOF
+usage: $0 [--smoke] [--runs N] [--secs S] [--scale N] [--configs "LIST"] [--cells "LIST"]
+  --smoke        one round of one cell per direction, 20-device scale test
+  --runs N       rounds (default $RUNS); each configuration runs once per round and cell
+  --secs S       target guest seconds per run (default $SECS)
+  --scale N      devices for the scale test, 0 to skip (default $SCALE)
+  --configs L    subset of: $CFGS
+  --cells L      subset of DIR/SIZE/FLOWS, e.g. "in/60/1 out/1514/many"
+  --no-profile   skip the perf profiles (always skipped with --smoke)
+environment: VIRTNET_IP=path to an ip(8) that knows "type virtnet mode/filter"
+EOF
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--smoke) SMOKE=1 ;;
+	--runs) RUNS=$2; shift ;;
+	--secs) SECS=$2; shift ;;
+	--scale) SCALE=$2; shift ;;
+	--configs) CFGS=$2; shift ;;
+	--cells) CELLS=$2; shift ;;
+	--no-profile) PROFILE=0 ;;
+	-h|--help) usage ;;
+	*) echo "bench-guest: unknown argument '$1'" >&2; usage ;;
+	esac
+	shift
+done
+
+if [ "$SMOKE" = 1 ]; then
+	RUNS=1
+	SECS=0.1
+	PROFILE=0
+	[ "$SCALE" = 1000 ] && SCALE=20
+	[ -z "$CELLS" ] && CELLS="in/60/1 out/60/1"
+fi
+[ -z "$CELLS" ] && CELLS="in/60/1 in/60/many in/1514/1 in/1514/many out/60/1 out/60/many out/1514/1 out/1514/many"
+
+PEER=vnbpeer		# the namespace pktgen sends from (ingress) or to (egress)
+PG=/proc/net/pktgen
+PEERPID=
+T0=$(date +%s)
+
+log() { echo "bench-guest: $*" >&2; }
+out() { echo "VNB $*"; }
+die()
+{
+	echo "bench-guest: error: $1" >&2
+	[ -n "${2:-}" ] && echo "bench-guest: what to do: $2" >&2
+	out "error msg=\"$1\""
+	exit 1
+}
+
+cleanup()
+{
+	[ -n "$PEERPID" ] && kill "$PEERPID" 2>/dev/null
+	ip netns del "$PEER" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+[ "$(id -u)" = 0 ] || die "must run as root (inside the guest)" "run it through scripts/bench"
+
+# ---------------------------------------------------------------- tools
+
+# ip(8): a patched one knows mode/filter; stock iproute2 creates a virtnet
+# device with the defaults only, so the other modes go through a few lines
+# of rtnetlink in Python instead.
+if [ -z "$IP" ]; then
+	for c in "${VIRTNET_CACHE:-$HOME/.cache/virtnet}/iproute2/ip" /root/.cache/virtnet/iproute2/ip; do
+		if [ -x "$c" ]; then IP=$c; break; fi
+	done
+fi
+if [ -n "$IP" ] && "$IP" link help type virtnet 2>&1 | grep -q rxhandler; then
+	IP_KNOWS_VIRTNET=1
+else
+	IP=ip
+	IP_KNOWS_VIRTNET=0
+fi
+command -v "$IP" >/dev/null || die "no ip(8) found" "install iproute2 on the host (the guest uses the host's root filesystem)"
+
+nl_virtnet()	# NAME LOWER MODE FILTER (numbers), through raw rtnetlink
+{
+	python3 - "$@" <<'EOF'
+import os, socket, struct, sys
+name, lower, mode, flt = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+def attr(t, data):
+    hdr = struct.pack("HH", 4 + len(data), t)
+    return hdr + data + b"\0" * ((4 - len(data) % 4) % 4)
+idx = socket.if_nametoindex(lower)
+data = attr(1, struct.pack("I", mode)) + attr(2, struct.pack("I", flt))
+info = attr(1, b"virtnet\0") + attr(0x8000 | 2, data)
+body = struct.pack("BxHiII", 0, 0, 0, 0, 0)
+body += attr(3, name.encode() + b"\0") + attr(5, struct.pack("I", idx))
+body += attr(0x8000 | 18, info)
+# RTM_NEWLINK, NLM_F_REQUEST|ACK|EXCL|CREATE
+msg = struct.pack("IHHII", 16 + len(body), 16, 0x1 | 0x4 | 0x200 | 0x400, 1, 0) + body
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+s.setsockopt(270, 11, 1)	# SOL_NETLINK, NETLINK_EXT_ACK
+s.send(msg)
+r = s.recv(65536)
+err = struct.unpack_from("i", r, 16)[0]
+if err:
+    text = ""
+    off = 16 + 4 + struct.unpack_from("I", r, 20)[0]
+    while off + 4 <= len(r):
+        ln, t = struct.unpack_from("HH", r, off)
+        if ln < 4:
+            break
+        if t == 1:
+            text = r[off + 4:off + ln].rstrip(b"\0").decode()
+        off += (ln + 3) & ~3
+    sys.exit("creating %s failed: %s%s" % (name, os.strerror(-err), ": " + text if text else ""))
+EOF
+}
+
+add_virtnet()	# NAME LOWER MODE(rxhandler|ptype) FILTER(all|mac)
+{
+	local m=0 f=0
+
+	if [ "$IP_KNOWS_VIRTNET" = 1 ]; then
+		"$IP" link add link "$2" name "$1" type virtnet mode "$3" filter "$4"
+		return
+	fi
+	if [ "$3" = rxhandler ] && [ "$4" = all ]; then
+		ip link add link "$2" name "$1" type virtnet
+		return
+	fi
+	[ "$3" = ptype ] && m=1
+	[ "$4" = mac ] && f=1
+	command -v python3 >/dev/null || { log "neither a patched ip nor python3: cannot set mode/filter"; return 1; }
+	nl_virtnet "$1" "$2" "$m" "$f"
+}
+
+sysw()	# write a sysctl if it exists
+{
+	if [ -e "$1" ]; then
+		echo "$2" 2>/dev/null > "$1" || echo "bench-guest: cannot set $1 to $2" >&2
+	fi
+	return 0
+}
+
+for m in pktgen virtnet veth macvlan ipvlan bridge dummy sch_ingress cls_matchall act_mirred; do
+	modprobe -q "$m" 2>/dev/null || true
+done
+[ -d "$PG" ] || die "no $PG in the guest" "the guest kernel needs CONFIG_NET_PKTGEN (configs/guest.config)"
+
+# Nothing but pktgen's frames: no IPv6 autoconfiguration, no ICMP errors
+# for the closed UDP port the frames are sent to (each one would be an
+# extra transmit in the middle of the measurement), no reverse path filter.
+ns_quiet()
+{
+	sysw /proc/sys/net/ipv6/conf/all/disable_ipv6 1
+	sysw /proc/sys/net/ipv6/conf/default/disable_ipv6 1
+	sysw /proc/sys/net/ipv4/icmp_msgs_per_sec 0
+	sysw /proc/sys/net/ipv4/icmp_msgs_burst 0
+	sysw /proc/sys/net/ipv4/icmp_ratelimit 1000000
+	sysw /proc/sys/net/ipv4/conf/all/rp_filter 0
+	sysw /proc/sys/net/ipv4/conf/default/rp_filter 0
+	sysw /proc/sys/net/ipv4/ip_forward 0
+}
+ns_quiet
+ip netns add "$PEER"
+ip netns exec "$PEER" bash -c "$(declare -f sysw ns_quiet); ns_quiet"
+ip -n "$PEER" link set lo up
+# a process in the peer namespace, so that /proc/PID/net/pktgen is the
+# peer's pktgen directory (its files act on the peer's pktgen threads)
+ip netns exec "$PEER" sleep 100000 &
+PEERPID=$!
+for _ in $(seq 50); do
+	[ "$(readlink "/proc/$PEERPID/ns/net")" != "$(readlink /proc/self/ns/net)" ] && break
+	sleep 0.1
+done
+PEERPG=/proc/$PEERPID/net/pktgen
+[ -d "$PEERPG" ] || die "no pktgen directory in the peer namespace ($PEERPG)" "check that pktgen supports network namespaces"
+
+# ---------------------------------------------------------------- meta
+
+out "meta kernel=$(uname -r) cpus=$(nproc) date=$(date -u +%Y-%m-%dT%H:%MZ)" \
+	"ip=$([ "$IP_KNOWS_VIRTNET" = 1 ] && echo patched || echo stock+rtnetlink)" \
+	"runs=$RUNS secs=$SECS smoke=$SMOKE"
+out "meta cpu=\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)\""
+accel=$(dmesg 2>/dev/null | sed -n 's/.*Hypervisor detected: //p' | head -1)
+out "meta accel=\"${accel:-none (TCG)}\""
+out "meta mem_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)" \
+	"hz_clock=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo ?)"
+for o in SLUB_TINY CC_OPTIMIZE_FOR_SIZE PREEMPT_NONE PERF_EVENTS KALLSYMS SLUB_STATS; do
+	v="?"
+	[ -r /proc/config.gz ] && v=$(zcat /proc/config.gz | sed -n "s/^CONFIG_$o=//p" | head -1) && v=${v:-n}
+	out "meta config_$o=$v"
+done
+
+# ---------------------------------------------------------------- setup
+
+# Each configuration X: l_X (lower, root ns) <-> p_X (peer ns), and the
+# target t_X on l_X that carries 10.77.K.1/24; p_X has 10.77.K.2/24.
+# Frames go to a closed UDP port on the target's address: delivered
+# locally, found no socket, freed; the same sink for every configuration.
+declare -A TGT DST_IN_MAC DST_OUT_MAC SUBNET DESC
+k=0
+OKCFGS=""
+
+setup_cfg()
+{
+	local c=$1 l=l_$1 p=p_$1 t=t_$1
+
+	ip link add "$l" type veth peer name "$p" netns "$PEER" || return 1
+	ip link set "$l" up
+	ip -n "$PEER" link set "$p" up
+	ip -n "$PEER" addr add "10.77.$k.2/24" dev "$p"
+	case "$c" in
+	bare)	t=$l; DESC[$c]="bare lower (veth)" ;;
+	vall)	add_virtnet "$t" "$l" rxhandler all || return 1
+		DESC[$c]="virtnet rxhandler, filter all" ;;
+	vmac)	add_virtnet "$t" "$l" rxhandler mac || return 1
+		DESC[$c]="virtnet rxhandler, filter mac" ;;
+	ptyp)	add_virtnet "$t" "$l" ptype all || return 1
+		DESC[$c]="virtnet ptype, filter all" ;;
+	ptbr)	ip link add "br_$c" type bridge stp_state 0 forward_delay 0 || return 1
+		ip link set "$l" master "br_$c"
+		ip link set "br_$c" up
+		add_virtnet "$t" "$l" ptype all || return 1
+		DESC[$c]="virtnet ptype, lower in a bridge" ;;
+	mvpt)	ip link add link "$l" name "$t" type macvlan mode passthru || return 1
+		DESC[$c]="macvlan passthru" ;;
+	mvbr)	ip link add link "$l" name "$t" type macvlan mode bridge || return 1
+		DESC[$c]="macvlan bridge" ;;
+	ipvl)	ip link add link "$l" name "$t" type ipvlan mode l2 || return 1
+		DESC[$c]="ipvlan l2" ;;
+	mirr)	ip link add "$t" type dummy || return 1
+		tc qdisc add dev "$l" clsact || return 1
+		tc filter add dev "$l" ingress matchall \
+			action mirred ingress redirect dev "$t" || return 1
+		tc qdisc add dev "$t" clsact || return 1
+		tc filter add dev "$t" egress matchall \
+			action mirred egress redirect dev "$l" || return 1
+		DESC[$c]="tc matchall + mirred redirect" ;;
+	*)	log "unknown configuration $c"; return 1 ;;
+	esac
+	ip link set "$t" up
+	ip addr add "10.77.$k.1/24" dev "$t"
+	TGT[$c]=$t
+	SUBNET[$c]=$k
+	# frames for the target: its own MAC (filter mac, macvlan bridge);
+	# with mirred the lower's MAC, which the stack there accepts
+	if [ "$c" = mirr ]; then
+		DST_IN_MAC[$c]=$(cat "/sys/class/net/$l/address")
+	else
+		DST_IN_MAC[$c]=$(cat "/sys/class/net/$t/address")
+	fi
+	DST_OUT_MAC[$c]=$(ip -n "$PEER" -br link show "$p" | awk '{ print $3 }')
+}
+
+for c in $CFGS; do
+	k=$((k + 1))
+	if setup_cfg "$c"; then
+		OKCFGS="$OKCFGS $c"
+		out "cfg name=$c desc=\"${DESC[$c]}\""
+	else
+		log "configuration $c could not be set up: skipped"
+		out "skip cfg=$c reason=\"setup failed (missing kernel feature?)\""
+	fi
+done
+[ -n "$OKCFGS" ] || die "no configuration could be set up" "see the messages above"
+case " $OKCFGS " in
+*" bare "*) ;;
+*) die "the bare lower could not be set up" "see the messages above" ;;
+esac
+case " $OKCFGS " in
+*" vall "*) ;;
+*) die "no virtnet device could be created" \
+	"build the guest with CONFIG_VIRTNET=m (scripts/build-guest) and look at the guest's dmesg" ;;
+esac
+# a bridge port starts forwarding at once with STP off; wait for it anyway
+for _ in $(seq 50); do
+	[ ! -e /sys/class/net/l_ptbr/brport/state ] && break
+	[ "$(cat /sys/class/net/l_ptbr/brport/state)" = 3 ] && break
+	sleep 0.1
+done
+sleep 0.5
+
+# ---------------------------------------------------------------- one run
+
+# counter that moves by one per frame of configuration C in direction D
+count()	# DIR CFG
+{
+	local c=$2
+	if [ "$1" = out ]; then
+		cat "/sys/class/net/l_$c/statistics/tx_packets"	# = rx of p_$c
+	elif [ "$c" = mirr ]; then
+		# mirred does not count at the target: use the action's stats
+		tc -s filter show dev l_mirr ingress |
+			awk '/Sent/ { for (i = 1; i < NF; i++) if ($(i + 1) == "pkt") { print $i; exit } }'
+	else
+		cat "/sys/class/net/${TGT[$c]}/statistics/rx_packets"
+	fi
+}
+
+pgset() { echo "$2" > "$1"; }
+PG_WRAP=()	# a command that wraps the start of a run (perf record)
+
+# pg_run DIR SIZE FLOWS CFG COUNT: configure pktgen (one device on the
+# thread of CPU 0), run it, print "sent usec rx"
+pg_run()
+{
+	local dir=$1 size=$2 flows=$3 c=$4 n=$5 base dev odev dmac dip sip0 sip1 mode
+	local before after res sent usec
+
+	if [ "$dir" = in ]; then
+		base=$PEERPG odev=p_$c dmac=${DST_IN_MAC[$c]}
+		dip=10.77.${SUBNET[$c]}.1 sip0=10.77.${SUBNET[$c]}.2
+		mode=start_xmit
+	else
+		base=$PG odev=${TGT[$c]} dmac=${DST_OUT_MAC[$c]}
+		dip=10.77.${SUBNET[$c]}.2 sip0=10.77.${SUBNET[$c]}.1
+		# through dev_queue_xmit() like a socket's frames, so that
+		# the target's qdisc/tc layer and its xmit are both measured
+		mode=queue_xmit
+	fi
+	sip1=$sip0
+	[ "$flows" = many ] && sip1=10.77.${SUBNET[$c]}.250 && sip0=10.77.${SUBNET[$c]}.10
+
+	pgset "$base/kpktgend_0" rem_device_all
+	pgset "$base/kpktgend_0" "add_device $odev"
+	grep -q "Result: OK" "$base/kpktgend_0" || { log "pktgen: add_device $odev failed: $(grep Result "$base/kpktgend_0")"; return 1; }
+	dev=$base/$odev
+	pgset "$dev" "xmit_mode $mode"
+	pgset "$dev" "flag !SHARED"	# a shared skb would be cloned by every rx_handler
+	pgset "$dev" "count $n"
+	pgset "$dev" "pkt_size $size"
+	pgset "$dev" "delay 0"
+	pgset "$dev" "dst_mac $dmac"
+	pgset "$dev" "dst $dip"
+	pgset "$dev" "src_min $sip0"
+	pgset "$dev" "src_max $sip1"
+	pgset "$dev" "udp_dst_min 9"
+	pgset "$dev" "udp_dst_max 9"
+	if [ "$flows" = many ]; then
+		pgset "$dev" "udp_src_min 1024"
+		pgset "$dev" "udp_src_max 2047"
+		pgset "$dev" "flag IPSRC_RND"
+		pgset "$dev" "flag UDPSRC_RND"
+	else
+		pgset "$dev" "udp_src_min 9"
+		pgset "$dev" "udp_src_max 9"
+	fi
+
+	before=$(count "$dir" "$c")
+	if [ "$dir" = in ]; then
+		"${PG_WRAP[@]}" ip netns exec "$PEER" sh -c "echo start > $PG/pgctrl"
+	else
+		"${PG_WRAP[@]}" sh -c "echo start > $PG/pgctrl"
+	fi
+	after=$(count "$dir" "$c")
+	res=$(grep -A1 '^Result: OK' "$dev" | tr '\n' ' ')
+	# "Result: OK: 123456(c123000+d456) usec, 100000 (60byte,0frags)"
+	read -r sent usec < <(echo "$res" |
+		sed -n 's/^Result: OK: \([0-9]*\)(c[0-9]*+d[0-9]*) usec, \([0-9]*\) .*/\2 \1/p')
+	[ -n "${usec:-}" ] || { log "pktgen on $odev gave no result: $(grep Result "$dev")"; return 1; }
+	echo "$sent $usec $((after - before))"
+}
+
+# ---------------------------------------------------------------- matrix
+
+declare -A NCOUNT
+cell_count()	# CELL -> frames per run, from a calibration run on the bare lower
+{
+	local dir size flows r pps sent usec rx
+	IFS=/ read -r dir size flows <<<"$1"
+	r=$(pg_run "$dir" "$size" "$flows" bare 3000) || return 1
+	read -r sent usec rx <<<"$r"
+	pps=$(( rx * 1000000 / (usec > 0 ? usec : 1) ))
+	awk -v p="$pps" -v s="$SECS" 'BEGIN { n = int(p * s); if (n < 2000) n = 2000; print n }'
+}
+
+run_matrix()	# PHASE ROUNDS CFGS CELLS
+{
+	local phase=$1 rounds=$2 cells=$4 round cell i j c n r nc sent usec rx dir size flows
+	local -a cfgs
+
+	read -r -a cfgs <<<"$3"
+	nc=${#cfgs[@]}
+
+	for round in $(seq "$rounds"); do
+		for cell in $cells; do
+			n=${NCOUNT[$cell]}
+			IFS=/ read -r dir size flows <<<"$cell"
+			# rotate the order every round: no configuration
+			# always runs first or right after the same neighbour
+			for ((j = 0; j < nc; j++)); do
+				i=$(( (j + round - 1) % nc ))
+				c=${cfgs[$i]}
+				r=$(pg_run "$dir" "$size" "$flows" "$c" "$n") || {
+					out "fail phase=$phase round=$round dir=$dir size=$size flows=$flows cfg=$c"
+					continue
+				}
+				read -r sent usec rx <<<"$r"
+				out "run phase=$phase round=$round dir=$dir size=$size flows=$flows cfg=$c sent=$sent usec=$usec rx=$rx"
+			done
+		done
+		log "$phase: round $round/$rounds done ($(( $(date +%s) - T0 )) s)"
+	done
+}
+
+for cell in $CELLS; do
+	NCOUNT[$cell]=$(cell_count "$cell") || die "calibration run for $cell failed" "see the pktgen messages above"
+	out "cell cell=$cell count=${NCOUNT[$cell]}"
+done
+log "calibrated ($(( $(date +%s) - T0 )) s); $RUNS rounds of $(echo "$OKCFGS" | wc -w) configurations x $(echo "$CELLS" | wc -w) cells"
+run_matrix main "$RUNS" "$OKCFGS" "$CELLS"
+
+# ---------------------------------------------------------------- allocations
+
+# Slab allocations per frame, bare lower against each receive path, with
+# whatever the guest kernel offers: SLUB statistics or kmem tracepoints.
+allocs_total()
+{
+	local f s=0 v
+	case "$ALLOC_METHOD" in
+	slub_stats)
+		for f in /sys/kernel/slab/*/alloc_fastpath /sys/kernel/slab/*/alloc_slowpath; do
+			[ -L "${f%/*}" ] && continue	# alias of a merged cache
+			read -r v _ < "$f"
+			s=$((s + v))
+		done
+		echo "$s" ;;
+	tracing)
+		awk '/^entries:|^overrun:/ { s += $2 } END { print s }' "$TR"/per_cpu/cpu*/stats ;;
+	esac
+}
+ALLOC_METHOD=none
+TR=/sys/kernel/tracing
+[ -d $TR/events ] || mount -t tracefs nodev $TR 2>/dev/null || true
+if [ -e /sys/kernel/slab/skbuff_head_cache/alloc_fastpath ]; then
+	ALLOC_METHOD=slub_stats
+elif [ -e $TR/events/kmem/kmem_cache_alloc/enable ]; then
+	ALLOC_METHOD=tracing
+	echo 0 > $TR/tracing_on
+	echo 1 > $TR/events/kmem/kmem_cache_alloc/enable
+	echo 1 > $TR/events/kmem/kmalloc/enable
+	echo 4096 > $TR/buffer_size_kb || true
+fi
+out "meta alloc_method=$ALLOC_METHOD"
+if [ "$ALLOC_METHOD" != none ]; then
+	n=20000
+	[ "$SMOKE" = 1 ] && n=2000
+	for c in $OKCFGS; do
+		[ "$ALLOC_METHOD" = tracing ] && { echo > $TR/trace; echo 1 > $TR/tracing_on; }
+		# the count covers the whole run, setup and reading included:
+		# the difference to the bare lower is what matters
+		a0=$(allocs_total)
+		r=$(pg_run in 60 1 "$c" "$n") || continue
+		a1=$(allocs_total)
+		[ "$ALLOC_METHOD" = tracing ] && echo 0 > $TR/tracing_on
+		read -r _ _ rx <<<"$r"
+		out "alloc cfg=$c frames=$rx allocs=$((a1 - a0))"
+	done
+	[ "$ALLOC_METHOD" = tracing ] && echo 0 > $TR/events/kmem/enable
+fi
+
+# ---------------------------------------------------------------- profiles
+
+# Where the time goes: perf samples CPU 0 (pktgen's thread and the receive
+# softirq) by cpu-clock during one ingress run of 64-byte frames per
+# configuration; the top symbols by self time, and which share of the
+# samples ran inside virtnet's handler. The callchains also tell whether
+# anything under the handler allocates: a sample inside the slab allocator
+# or skb_clone() with virtnet_handle_frame() on its stack.
+PERF=$(command -v perf || true)
+if [ "$PROFILE" = 1 ] && [ -n "$PERF" ] && [ -e /proc/sys/kernel/perf_event_paranoid ]; then
+	PD=$(mktemp -d)
+	log "profiles ($(( $(date +%s) - T0 )) s)"
+	n=$(( ${NCOUNT[in/60/1]:-20000} * 3 ))
+	for c in $OKCFGS; do
+		PG_WRAP=("$PERF" record -q -e cpu-clock -C 0 -g -o "$PD/$c.data" --)
+		r=$(pg_run in 60 1 "$c" "$n" 2>/dev/null) || { log "perf record failed for $c"; continue; }
+		PG_WRAP=()
+		"$PERF" report -i "$PD/$c.data" --stdio --no-children --sort sym -g none \
+			--percent-limit 1 2>/dev/null |
+			awk -v c="$c" '/^ *[0-9.]+%/ { sub("%", "", $1); s = $NF; print "VNB prof cfg=" c " pct=" $1 " sym=" s }' |
+			head -20
+		"$PERF" script -i "$PD/$c.data" -F sym 2>/dev/null | awk -v c="$c" '
+			BEGIN { RS = "" }
+			{
+				n++
+				if ($0 ~ /virtnet_handle_frame|virtnet_ptype_rcv/) {
+					h++
+					if ($0 ~ /kmem_cache_alloc|__kmalloc|kmalloc_|skb_clone|__alloc_skb|pskb_expand_head|skb_copy/)
+						a++
+				}
+			}
+			END { printf "VNB profsum cfg=%s samples=%d in_handler=%d alloc_in_handler=%d\n", c, n, h, a }'
+		rm -f "$PD/$c.data"
+	done
+	rm -rf "$PD"
+fi
+
+# ---------------------------------------------------------------- scale
+
+meminfo()	# the fields that grow with devices, kB
+{
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	awk '/^(MemFree|Slab|SUnreclaim|Percpu|KernelStack|PageTables):/ { printf "%s=%s ", $1, $2 }' /proc/meminfo |
+		tr -d :
+}
+
+usec_now() { echo $(( $(date +%s%N) / 1000 )); }
+
+if [ "$SCALE" -gt 0 ]; then
+	log "scale: $SCALE veth pairs, then $SCALE virtnet devices ($(( $(date +%s) - T0 )) s)"
+	B=$(mktemp)
+	for i in $(seq "$SCALE"); do echo "link add sa$i type veth peer name sb$i"; done > "$B"
+	u0=$(usec_now)
+	ip -batch "$B" || die "creating $SCALE veth pairs failed" "give the guest more memory"
+	u1=$(usec_now)
+	out "scale op=veth_create n=$SCALE usec=$((u1 - u0))"
+
+	m0=$(meminfo)
+	for i in $(seq "$SCALE"); do echo "link add link sa$i name sv$i type virtnet"; done > "$B"
+	u0=$(usec_now)
+	ip -batch "$B" || die "creating $SCALE virtnet devices failed" "see dmesg in the guest"
+	u1=$(usec_now)
+	m1=$(meminfo)
+	out "scale op=create n=$SCALE usec=$((u1 - u0))"
+	out "scale op=mem_before n=$SCALE $m0"
+	out "scale op=mem_after n=$SCALE $m1"
+
+	for i in $(seq "$SCALE"); do echo "link set sv$i up"; done > "$B"
+	u0=$(usec_now)
+	ip -batch "$B"
+	u1=$(usec_now)
+	out "scale op=up n=$SCALE usec=$((u1 - u0))"
+
+	# ingress with all of them present: bare vs rxhandler, alternating
+	fc=""
+	for c in bare vall mvbr; do
+		case " $OKCFGS " in *" $c "*) fc="$fc $c" ;; esac
+	done
+	srounds=$RUNS
+	run_matrix scale "$srounds" "$fc" "in/60/1"
+
+	for i in $(seq "$SCALE"); do echo "link del sv$i"; done > "$B"
+	u0=$(usec_now)
+	ip -batch "$B"
+	u1=$(usec_now)
+	m2=$(meminfo)
+	out "scale op=delete n=$SCALE usec=$((u1 - u0))"
+	out "scale op=mem_deleted n=$SCALE $m2"
+
+	for i in $(seq "$SCALE"); do echo "link del sa$i"; done > "$B"
+	ip -batch "$B"
+	rm -f "$B"
+fi
+
+out "done secs=$(( $(date +%s) - T0 ))"
+log "done in $(( $(date +%s) - T0 )) s"
