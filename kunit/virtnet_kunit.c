@@ -15,6 +15,7 @@
 
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/if_arp.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -65,7 +66,8 @@ struct vt_ctx {
 	struct net_device *vnet;
 	int vnet_ifindex;
 	struct vt_tap vtap;		/* on vnet */
-	struct vt_tap ltap;		/* on lower */
+	struct net_device *vnet2;	/* a second one, when a case needs it */
+	struct vt_tap vtap2;		/* on vnet2 */
 	bool foreign;			/* vt_foreign_handler on lower */
 	unsigned int foreign_count;
 	struct sk_buff *foreign_skb;
@@ -372,7 +374,9 @@ static void vt_exit(struct kunit *test)
 	struct vt_ctx *ctx = test->priv;
 
 	vt_tap_del(&ctx->vtap);
-	vt_tap_del(&ctx->ltap);
+	vt_tap_del(&ctx->vtap2);
+	if (ctx->vnet2)
+		vt_dellink(ctx->vnet2);
 	if (ctx->vnet)
 		vt_dellink(ctx->vnet);
 	if (!ctx->lower)
@@ -956,7 +960,7 @@ static void virtnet_test_ptype_outgoing_loopback(struct kunit *test)
 	struct net_device *vnet;
 	struct sk_buff *skb;
 	struct vt_snap snap;
-	int i;
+	unsigned int i;
 
 	vnet = vt_add(test, VIRTNET_MODE_PTYPE, VIRTNET_FILTER_ALL);
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
@@ -1212,7 +1216,7 @@ static void virtnet_test_stats_accumulate(struct kunit *test)
 	struct vt_lower_priv *lp = netdev_priv(ctx->lower);
 	struct net_device *vnet;
 	struct sk_buff *skb;
-	int i;
+	unsigned int i;
 
 	vnet = vt_add(test, VIRTNET_MODE_RXHANDLER, VIRTNET_FILTER_MAC);
 	for (i = 0; i < 10; i++) {
@@ -1322,18 +1326,24 @@ static void virtnet_test_create_ptype_shares_lower(struct kunit *test)
 
 	vt_add(test, VIRTNET_MODE_RXHANDLER, VIRTNET_FILTER_MAC);
 	KUNIT_ASSERT_EQ(test, vt_newlink(test, &req, &extack, &second), 0);
+	ctx->vnet2 = second;
 	KUNIT_EXPECT_TRUE(test, vt_is_upper(ctx->lower, second));
 	KUNIT_EXPECT_PTR_EQ(test,
 			    rcu_access_pointer(ctx->lower->rx_handler),
 			    (rx_handler_func_t *)virtnet_handle_frame);
-	KUNIT_EXPECT_EQ(test, vt_open(second), 0);
+	KUNIT_ASSERT_EQ(test, vt_open(second), 0);
+	vt_tap_add(&ctx->vtap2, second);
 
 	/* broadcast reaches both, each with its own copy */
 	skb = vt_rx_frame(test, ctx->lower, ctx->lower->broadcast);
 	vt_receive(skb);
 	KUNIT_EXPECT_EQ(test, ctx->vtap.count, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->vtap.dev, ctx->vnet);
+	KUNIT_EXPECT_EQ(test, ctx->vtap2.count, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->vtap2.dev, second);
+	KUNIT_EXPECT_PTR_NE(test, ctx->vtap.skb, ctx->vtap2.skb);
+	vt_expect_rx(test, ctx->vnet, 1, VT_FRAME_LEN, 0);
 	vt_expect_rx(test, second, 1, VT_FRAME_LEN, 0);
-	vt_dellink(second);
 }
 
 /* A failed creation leaves the lower as it found it. */
@@ -1358,9 +1368,13 @@ static unsigned int vt_count_netdevs(void)
 
 static void vt_lower_state(struct net_device *lower, struct vt_lower_state *s)
 {
-	s->rx_handler = rcu_access_pointer(lower->rx_handler);
-	s->refcnt = netdev_refcnt_read(lower);
 	rtnl_lock();
+	/* A pending link state event holds a reference: settle it first,
+	 * as ETHTOOL_GLINK does.
+	 */
+	ethtool_op_get_link(lower);
+	s->refcnt = netdev_refcnt_read(lower);
+	s->rx_handler = rcu_access_pointer(lower->rx_handler);
 	s->has_upper = netdev_has_any_upper_dev(lower);
 	rtnl_unlock();
 	s->ndevs = vt_count_netdevs();
@@ -1726,7 +1740,7 @@ static void virtnet_test_dellink_restores_lower(struct kunit *test)
 				     VIRTNET_MODE_PTYPE };
 	struct vt_ctx *ctx = test->priv;
 	struct vt_lower_state before, after;
-	int i;
+	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(modes); i++) {
 		vt_lower_state(ctx->lower, &before);
@@ -1754,7 +1768,7 @@ static void virtnet_test_lower_unregister(struct kunit *test)
 				     VIRTNET_MODE_PTYPE };
 	struct vt_ctx *ctx = test->priv;
 	struct net_device *lower = ctx->lower;
-	int i;
+	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(modes); i++) {
 		if (!ctx->lower) {

@@ -187,10 +187,24 @@ ns_no_ipv6()
 		net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
 }
 
-bg_start()
+# bg_ns NS CMD...: run CMD in NS in the background. "ip netns exec" execs
+# CMD, so $! is CMD itself and a signal to it reaches CMD.
+bg_ns()
 {
-	"$@" >/dev/null 2>&1 &
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$@" >/dev/null 2>&1 &
 	BG_PIDS+=("$!")
+}
+
+# stop PID: SIGTERM, then SIGKILL if it has not gone after 5 s.
+stop()
+{
+	kill "$1" 2>/dev/null || return 0
+	wait_for 5 eval "! kill -0 $1" || kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
 }
 
 bg_stop_all()
@@ -198,10 +212,7 @@ bg_stop_all()
 	local pid
 
 	for pid in "${BG_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	for pid in "${BG_PIDS[@]}"; do
-		wait "$pid" 2>/dev/null
+		stop "$pid"
 	done
 	BG_PIDS=()
 }
@@ -442,8 +453,8 @@ cap_start()
 
 	shift 3
 	rm -f "$file" "$file.err"
-	in_ns "$ns" tcpdump -i "$dev" -nn -U -s 128 -Q in -w "$file" "$@" \
-		2>"$file.err" &
+	ip netns exec "$ns" tcpdump -i "$dev" -nn -U -s 128 -Q in -w "$file" \
+		"$@" 2>"$file.err" &
 	CAP_PID=$!
 	BG_PIDS+=("$CAP_PID")
 	wait_for 10 grep -q "listening on" "$file.err" && return 0
@@ -455,8 +466,7 @@ cap_start()
 cap_stop()
 {
 	sleep 0.3
-	kill -INT "$CAP_PID" 2>/dev/null
-	wait "$CAP_PID" 2>/dev/null
+	stop "$CAP_PID"
 	CAP_PID=""
 }
 
@@ -691,7 +701,7 @@ t_tcp_bulk()
 	done
 	rx0=$(cnt "$NS_V" vnet0 rx_bytes)
 	for dir in "" -R; do
-		bg_start in_ns "$NS_V" iperf3 -s -1 -B 10.0.1.1
+		bg_ns "$NS_V" iperf3 -s -1 -B 10.0.1.1
 		wait_for 10 eval "in_ns $NS_V ss -Hltn | grep -q '10.0.1.1:5201'" ||
 			{ fail "iperf3 server did not start in $NS_V"; return; }
 		opt=()
@@ -865,12 +875,12 @@ t_lower_delete()
 
 	topo "$mode" "$filter" || return
 	rx0=$(cnt "$NS_V" vnet0 rx_packets)
-	bg_start in_ns "$NS_B" ping -n -q -i 0.005 10.0.1.1
-	bg_start in_ns "$NS_V" ping -n -q -i 0.005 10.0.1.2
+	bg_ns "$NS_B" ping -n -q -i 0.005 10.0.1.1
+	bg_ns "$NS_V" ping -n -q -i 0.005 10.0.1.2
 	if command -v iperf3 >/dev/null 2>&1; then
-		bg_start in_ns "$NS_V" iperf3 -s -B 10.0.1.1
+		bg_ns "$NS_V" iperf3 -s -B 10.0.1.1
 		sleep 0.5
-		bg_start in_ns "$NS_B" iperf3 -c 10.0.1.1 -t 30
+		bg_ns "$NS_B" iperf3 -c 10.0.1.1 -t 30
 	fi
 	sleep 1.5
 	rx1=$(cnt "$NS_V" vnet0 rx_packets)
@@ -1233,8 +1243,8 @@ t_rmmod()
 		run ip -n "$NS_A" link set vnet2 up || return
 	fi
 	rx0=$(cnt "$NS_V" vnet0 rx_packets)
-	bg_start in_ns "$NS_B" ping -n -q -i 0.005 10.0.1.1
-	bg_start in_ns "$NS_V" ping -n -q -i 0.005 10.0.1.2
+	bg_ns "$NS_B" ping -n -q -i 0.005 10.0.1.1
+	bg_ns "$NS_V" ping -n -q -i 0.005 10.0.1.2
 	sleep 1
 	rx1=$(cnt "$NS_V" vnet0 rx_packets)
 	expect_ge "vnet0 rx_packets while traffic flows" $((rx1 - rx0)) 50 ||

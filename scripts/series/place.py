@@ -82,6 +82,22 @@ def maintainers(path, snippet):
     edit(path, fn)
 
 
+def ynl(fragment):
+    """Describe the attributes in the rt-link YNL spec, next to netkit's."""
+    spec = 'Documentation/netlink/specs/rt-link.yaml'
+    with open(fragment) as f:
+        parts = re.split(r'^# --- (\S+)\n', f.read(), flags=re.M)[1:]
+    pieces = dict(zip(parts[0::2], parts[1::2]))
+    # Each piece goes right after the netkit entry of its section.
+    anchors = {
+        'definitions': '      - name: single\n',
+        'attribute-sets': '        enum: netkit-pairing\n',
+        'sub-messages': '        attribute-set: linkinfo-netkit-attrs\n',
+    }
+    for section, text in pieces.items():
+        insert_after(spec, anchors[section], text)
+
+
 def main():
     tree, step, repo = sys.argv[1:4]
     os.chdir(tree)
@@ -116,6 +132,8 @@ def main():
             insert_sorted_line(index, r'^   [a-z0-9]', '   virtnet')
         with open(os.path.join(repo, 'MAINTAINERS.snippet')) as f:
             maintainers('MAINTAINERS', f.read())
+    elif step == 'ynl':
+        ynl(os.path.join(repo, 'uapi/rt-link-virtnet.yaml'))
     else:
         sys.exit(f'place.py: unknown step {step}')
 
