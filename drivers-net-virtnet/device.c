@@ -295,6 +295,8 @@ void virtnet_setup(struct net_device *dev)
 	dev->priv_destructor = virtnet_free;
 	dev->netdev_ops = &virtnet_netdev_ops;
 	dev->ethtool_ops = &virtnet_ethtool_ops;
+	/* netif_is_virtnet() must hold however the device was allocated. */
+	dev->rtnl_link_ops = &virtnet_link_ops;
 }
 EXPORT_SYMBOL_IF_KUNIT(virtnet_setup);
 
