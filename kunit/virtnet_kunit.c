@@ -164,7 +164,8 @@ static rx_handler_result_t vt_foreign_handler(struct sk_buff **pskb)
 	return RX_HANDLER_CONSUMED;
 }
 
-static struct net_device *vt_lower_create(struct kunit *test, unsigned short type)
+static struct net_device *vt_lower_create(struct kunit *test,
+					  unsigned short type)
 {
 	struct net_device *dev;
 	int err;
@@ -1267,8 +1268,8 @@ static void virtnet_test_create_rxhandler(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnet->mtu, ctx->lower->mtu);
 	KUNIT_EXPECT_EQ(test, dev_get_iflink(vnet), ctx->lower->ifindex);
 	KUNIT_EXPECT_TRUE(test, netif_running(vnet));
-	KUNIT_EXPECT_TRUE(test,
-			  vnet->netdev_ops->ndo_start_xmit == virtnet_start_xmit);
+	KUNIT_EXPECT_PTR_EQ(test, vnet->netdev_ops->ndo_start_xmit,
+			    virtnet_start_xmit);
 }
 
 static void virtnet_test_create_ptype_mac(struct kunit *test)

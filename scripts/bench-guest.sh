@@ -24,7 +24,7 @@ SCALE=1000		# devices for the scale test (0: skip it)
 SMOKE=0
 PROFILE=1		# perf profiles of the main receive paths
 CELLS=""		# default: all dir/size/flows combinations
-CFGS="bare vall vmac ptyp ptbr mvpt mvbr ipvl mirr"
+CFGS="bare vall vmac ptyp ptmc ptbr mvpt mvbr ipvl mirr"
 IP=${VIRTNET_IP:-}
 
 usage()
@@ -246,6 +246,8 @@ setup_cfg()
 		DESC[$c]="virtnet rxhandler, filter mac" ;;
 	ptyp)	add_virtnet "$t" "$l" ptype all || return 1
 		DESC[$c]="virtnet ptype, filter all" ;;
+	ptmc)	add_virtnet "$t" "$l" ptype mac || return 1
+		DESC[$c]="virtnet ptype, filter mac" ;;
 	ptbr)	ip link add "br_$c" type bridge stp_state 0 forward_delay 0 || return 1
 		ip link set "$l" master "br_$c"
 		ip link set "br_$c" up

@@ -83,7 +83,14 @@ pktgen_loop()
 	fi
 	while [ ! -e "$state/stop" ]; do
 		for t in "${threads[@]}"; do
-			echo rem_device_all >"$pg/$t" 2>/dev/null
+			echo rem_device_all 2>/dev/null >"$pg/$t"
+		done
+		# The threads remove their devices asynchronously; until they
+		# have, add_device of the same name fails ("already used").
+		for v in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+			cat "${threads[@]/#/$pg/}" 2>/dev/null |
+				grep -q -E '^(Running|Stopped): [^ ]' || break
+			sleep 0.1
 		done
 		n=0
 		used=()
@@ -93,7 +100,7 @@ pktgen_loop()
 			[ "$(cat "/sys/class/net/$base/carrier" 2>/dev/null)" = 1 ] ||
 				continue
 			t=${threads[$((n % ${#threads[@]}))]}
-			echo "add_device $dev" >"$pg/$t" 2>/dev/null || continue
+			echo "add_device $dev" 2>/dev/null >"$pg/$t" || continue
 			{
 				echo "count 0"
 				echo "clone_skb 0"
@@ -104,7 +111,7 @@ pktgen_loop()
 				echo "udp_dst_min 9"
 				echo "udp_dst_max 9"
 			} | while read -r v; do
-				echo "$v" >"$pg/$dev" 2>/dev/null || break
+				echo "$v" 2>/dev/null >"$pg/$dev" || break
 			done
 			used+=("$dev")
 			n=$((n + 1))
@@ -113,10 +120,10 @@ pktgen_loop()
 			sleep 0.5
 			continue
 		fi
-		echo start >"$pg/pgctrl" 2>/dev/null &
+		echo start 2>/dev/null >"$pg/pgctrl" &
 		pid=$!
 		sleep "$ROUND"
-		echo stop >"$pg/pgctrl" 2>/dev/null
+		echo stop 2>/dev/null >"$pg/pgctrl"
 		wait "$pid"
 		rounds=$((rounds + 1))
 		for dev in "${used[@]}"; do
@@ -130,7 +137,7 @@ pktgen_loop()
 		echo "$rounds $sent $errors" >"$state/$name"
 	done
 	for t in "${threads[@]}"; do
-		echo rem_device_all >"$pg/$t" 2>/dev/null
+		echo rem_device_all 2>/dev/null >"$pg/$t"
 	done
 	return 0
 }
@@ -426,7 +433,7 @@ stop_traffic()
 		kill "$p" 2>/dev/null
 	done
 	wait
-	echo stop >/proc/net/pktgen/pgctrl 2>/dev/null
+	echo stop 2>/dev/null >/proc/net/pktgen/pgctrl
 	ip netns exec "$PEER" sh -c 'echo stop >/proc/net/pktgen/pgctrl' 2>/dev/null
 }
 
@@ -586,7 +593,13 @@ fault_rmmod()
 MV_PING_OK=0
 MV_PING_BAD=0
 T0=$SECONDS
-[ ! -w "$KLEAK" ] || echo clear >"$KLEAK"
+# kmemleak and the ref_tracker directories live in debugfs.
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+if [ -w "$KLEAK" ]; then
+	echo clear >"$KLEAK"
+else
+	log "warning: no $KLEAK (not the debug guest?): no kmemleak scan"
+fi
 if ! setup; then
 	echo "soak: error: the setup failed (see the message above); nothing was soaked" >&2
 	echo "soak: what to do: run the selftests first (make vmtest DEBUG=1)" >&2
@@ -631,12 +644,17 @@ done
 for n in 0 1; do
 	bank peer "sk-p$n" "$PEER"
 done
-read -r pe_rounds pe_sent pe_err <"$STATE/pg-egress" 2>/dev/null || pe_rounds=0 pe_sent=0 pe_err=0
-read -r pi_rounds pi_sent pi_err <"$STATE/pg-ingress" 2>/dev/null || pi_rounds=0 pi_sent=0 pi_err=0
+pe_rounds=0 pe_sent=0 pe_err=0 pi_rounds=0 pi_sent=0 pi_err=0
+[ ! -r "$STATE/pg-egress" ] || read -r pe_rounds pe_sent pe_err <"$STATE/pg-egress"
+[ ! -r "$STATE/pg-ingress" ] || read -r pi_rounds pi_sent pi_err <"$STATE/pg-ingress"
+for f in "$STATE"/*.err; do
+	[ ! -r "$f" ] || echo "soak: traffic generator ${f##*/}: $(cat "$f")" >&2
+done
 ping_ok=0
 ping_bad=0
 for v in "${VNS[@]}"; do
-	read -r a b <"$STATE/ping-$v" 2>/dev/null || a=0 b=0
+	a=0 b=0
+	[ ! -r "$STATE/ping-$v" ] || read -r a b <"$STATE/ping-$v"
 	ping_ok=$((ping_ok + a))
 	ping_bad=$((ping_bad + b))
 done
@@ -653,7 +671,7 @@ check "delete netns $PEER" "$IP" netns del "$PEER"
 check "delete netns $MV" "$IP" netns del "$MV"
 no_soak_netns() { ! "$IP" netns list | grep -q '^sk-'; }
 check "no sk-* netns left" no_soak_netns
-nsleak=skipped
+nsleak="not checked (no $REFT)"
 if [ -d "$REFT" ]; then
 	# The namespaces are freed by a work item; their ref_tracker symlinks
 	# (netns-COOKIE-INUM-refcnt) go some time after that.
@@ -666,7 +684,7 @@ if [ -d "$REFT" ]; then
 	fi
 fi
 
-leaks=skipped
+leaks="not scanned (no $KLEAK)"
 if [ -w "$KLEAK" ]; then
 	# kmemleak reports objects older than 5 s that nothing points to;
 	# the second scan confirms the first.
@@ -712,7 +730,7 @@ printf 'soak: %-44s %14s %14s\n' "peers rx (sk-p*)" "${TOT[peer_rx]}" "${TOT[pee
 printf 'soak: %-44s %14s %14s\n' "peers tx (sk-p*)" "${TOT[peer_tx]}" "${TOT[peer_txdrop]}"
 echo "soak: pktgen rounds: $pe_rounds egress, $pi_rounds ingress; flood ping rounds with replies: $ping_ok ok, $ping_bad without"
 echo "soak: ping from netns $MV through a moved device: $MV_PING_OK ok, $MV_PING_BAD failed"
-echo "soak: kmemleak: $leaks unreferenced objects; namespaces: $nsleak"
+echo "soak: kmemleak unreferenced objects: $leaks; namespaces left behind: $nsleak"
 
 rc=0
 # Traffic must really have flowed, both ways, or the soak proved nothing.

@@ -8,10 +8,10 @@
 # A veth pair stands in for the real NIC. Each case builds its own network
 # namespaces (random names) and removes them when it ends:
 #
-#   NS_V                NS_A                         NS_B
-#   vnet0  ..(stacked on)..  lw0  <==== veth ====>  pr0
-#   10.0.1.1/24         10.0.2.1/24 (some cases)     10.0.1.2/24 10.0.2.2/24
-#   fd00:1::1/64                                     fd00:1::2/64
+#   NS_V                NS_A                     NS_B
+#   vnet0 --stacked on--> lw0 <====== veth ======> pr0
+#   10.0.1.1/24         10.0.2.1/24 (some cases)  10.0.1.2/24 10.0.2.2/24
+#   fd00:1::1/64                                  fd00:1::2/64
 #
 # vnet0 usually lives in a namespace of its own, as a container's interface
 # would, so that the lower's stack and vnet0's stack never answer for each
@@ -1230,6 +1230,73 @@ t_bad_attr_value()
 	done
 }
 
+# RTM_NEWLINK for "link LOWER name NAME type virtnet" with raw IFLA_VIRTNET
+# values (-1: attribute left out), whatever ip accepts. Prints the errno
+# and the extack message; exits 0 if the kernel accepted the request.
+PY_NEWLINK='
+import os, socket, struct, sys
+
+name, lower, mode, filt = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+
+def attr(kind, data):
+    length = 4 + len(data)
+    return struct.pack("HH", length, kind) + data + bytes(-length % 4)
+
+data = b""
+if mode >= 0:
+    data += attr(1, struct.pack("I", mode))     # IFLA_VIRTNET_MODE
+if filt >= 0:
+    data += attr(2, struct.pack("I", filt))     # IFLA_VIRTNET_FILTER
+linkinfo = attr(1, b"virtnet\0") + attr(2, data)  # IFLA_INFO_KIND, _DATA
+body = struct.pack("BBHiII", 0, 0, 0, 0, 0, 0)  # struct ifinfomsg
+body += attr(3, name.encode() + b"\0")          # IFLA_IFNAME
+body += attr(5, struct.pack("I", socket.if_nametoindex(lower)))  # IFLA_LINK
+body += attr(18, linkinfo)                       # IFLA_LINKINFO
+# RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE
+msg = struct.pack("IHHII", 16 + len(body), 16, 0x1 | 0x4 | 0x200 | 0x400, 1, 0)
+sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+sock.setsockopt(270, 11, 1)                      # SOL_NETLINK, NETLINK_EXT_ACK
+sock.send(msg + body)
+resp = sock.recv(65536)
+length, kind, flags = struct.unpack_from("IHH", resp)
+err = -struct.unpack_from("i", resp, 16)[0]
+off = 20 + (16 if flags & 0x100 else struct.unpack_from("I", resp, 20)[0])
+text = ""
+while flags & 0x200 and off + 4 <= length:      # NLM_F_ACK_TLVS
+    alen, akind = struct.unpack_from("HH", resp, off)
+    if alen < 4:
+        break
+    if akind == 1:                               # NLMSGERR_ATTR_MSG
+        text = resp[off + 4:off + alen].rstrip(b"\0").decode()
+    off += (alen + 3) & ~3
+print("Error: %s (%s)" % (text, os.strerror(err)) if err else "created")
+sys.exit(1 if err else 0)
+'
+
+# Out-of-range attribute values straight to the kernel: its policy refuses
+# them with an extack message and creates nothing.
+t_bad_range()
+{
+	local vals
+
+	need python3 || return
+	bad_setup || return
+	for vals in "2 -1" "-1 2" "4294967295 0" "0 4294967295"; do
+		# shellcheck disable=SC2086 # $vals is two numbers
+		reject "out of range" \
+			in_ns "$NS_A" python3 -c "$PY_NEWLINK" vnet0 lw0 $vals ||
+			return
+		bad_after || return
+	done
+	# The same path creates a device with values in range.
+	run in_ns "$NS_A" python3 -c "$PY_NEWLINK" vnet0 lw0 1 1 || return
+	dev_exists "$NS_A" vnet0 || { fail "vnet0 (mode 1 filter 1) missing"; return; }
+	[ "$(mac_of "$NS_A" vnet0)" != "$(mac_of "$NS_A" lw0)" ] ||
+		{ fail "raw mode ptype filter mac: vnet0 has the lower's address"; return; }
+	run ip -n "$NS_A" link del vnet0 || return
+	bad_after
+}
+
 t_bad_mtu()
 {
 	bad_setup || return
@@ -1409,6 +1476,8 @@ all_cases()
 		t_bad_bridge_port
 	tcase "bad input: second mode rxhandler device on a lower" t_bad_second
 	tcase "bad input: unknown mode or filter" t_bad_attr_value
+	tcase "bad input: out-of-range mode or filter (raw netlink)" \
+		t_bad_range
 	tcase "bad input: MTU above the lower's" t_bad_mtu
 	tcase "bad input: address with filter all, multicast address" \
 		t_bad_address
