@@ -71,6 +71,8 @@ PEER=vnbpeer		# the namespace pktgen sends from (ingress) or to (egress)
 PG=/proc/net/pktgen
 PEERPID=
 T0=$(date +%s)
+# scratch space: the guest sees the host's filesystem read-only, /run is a tmpfs
+WORKDIR=$(mktemp -d /run/vnbench.XXXXXX 2>/dev/null || mktemp -d)
 
 log() { echo "bench-guest: $*" >&2; }
 out() { echo "VNB $*"; }
@@ -86,6 +88,7 @@ cleanup()
 {
 	[ -n "$PEERPID" ] && kill "$PEERPID" 2>/dev/null
 	ip netns del "$PEER" 2>/dev/null || true
+	rm -rf "$WORKDIR"
 }
 trap cleanup EXIT
 
@@ -500,7 +503,7 @@ fi
 # or skb_clone() with virtnet_handle_frame() on its stack.
 PERF=$(command -v perf || true)
 if [ "$PROFILE" = 1 ] && [ -n "$PERF" ] && [ -e /proc/sys/kernel/perf_event_paranoid ]; then
-	PD=$(mktemp -d)
+	PD=$WORKDIR
 	log "profiles ($(( $(date +%s) - T0 )) s)"
 	n=$(( ${NCOUNT[in/60/1]:-20000} * 3 ))
 	for c in $OKCFGS; do
@@ -524,7 +527,6 @@ if [ "$PROFILE" = 1 ] && [ -n "$PERF" ] && [ -e /proc/sys/kernel/perf_event_para
 			END { printf "VNB profsum cfg=%s samples=%d in_handler=%d alloc_in_handler=%d\n", c, n, h, a }'
 		rm -f "$PD/$c.data"
 	done
-	rm -rf "$PD"
 fi
 
 # ---------------------------------------------------------------- scale
@@ -541,7 +543,7 @@ usec_now() { echo $(( $(date +%s%N) / 1000 )); }
 
 if [ "$SCALE" -gt 0 ]; then
 	log "scale: $SCALE veth pairs, then $SCALE virtnet devices ($(( $(date +%s) - T0 )) s)"
-	B=$(mktemp)
+	B=$WORKDIR/batch
 	for i in $(seq "$SCALE"); do echo "link add sa$i type veth peer name sb$i"; done > "$B"
 	u0=$(usec_now)
 	ip -batch "$B" || die "creating $SCALE veth pairs failed" "give the guest more memory"
