@@ -87,6 +87,7 @@ die()
 cleanup()
 {
 	[ -n "$PEERPID" ] && kill "$PEERPID" 2>/dev/null
+	wait 2>/dev/null
 	ip netns del "$PEER" 2>/dev/null || true
 	rm -rf "$WORKDIR"
 }
@@ -165,6 +166,14 @@ add_virtnet()	# NAME LOWER MODE(rxhandler|ptype) FILTER(all|mac)
 	nl_virtnet "$1" "$2" "$m" "$f"
 }
 
+# udevd runs in the guest and works through every new device for a while:
+# let it finish before anything is timed
+settle() { udevadm settle -t 120 >/dev/null 2>&1 || true; }
+# hold udev's event processing while a batch is timed, so that it does not
+# compete for the CPU with what is measured; release it and let it finish
+udev_hold() { udevadm control --stop-exec-queue >/dev/null 2>&1 || true; }
+udev_run() { udevadm control --start-exec-queue >/dev/null 2>&1 || true; settle; }
+
 sysw()	# write a sysctl if it exists
 {
 	if [ -e "$1" ]; then
@@ -196,10 +205,23 @@ ns_quiet
 ip netns add "$PEER"
 ip netns exec "$PEER" bash -c "$(declare -f sysw ns_quiet); ns_quiet"
 ip -n "$PEER" link set lo up
-# a process in the peer namespace, so that /proc/PID/net/pktgen is the
-# peer's pktgen directory (its files act on the peer's pktgen threads)
-ip netns exec "$PEER" sleep 100000 &
-PEERPID=$!
+# A shell in the peer namespace, kept running: it starts pktgen there
+# (pgctrl acts on the writer's namespace) without a fork per run, and
+# /proc/PID/net/pktgen is the peer's pktgen directory, whose files act on
+# the peer's pktgen threads whoever writes them.
+coproc PEERSH { exec ip netns exec "$PEER" bash; }
+PEERPID=$PEERSH_PID
+peer_do()	# run a command line in the peer shell and wait for it
+{
+	local line
+
+	echo "$1; echo __done" >&"${PEERSH[1]}"
+	while read -r line <&"${PEERSH[0]}"; do
+		[ "$line" = __done ] && return 0
+		log "peer: $line"
+	done
+	die "the shell in the peer namespace died" "see the messages above"
+}
 for _ in $(seq 50); do
 	[ "$(readlink "/proc/$PEERPID/ns/net")" != "$(readlink /proc/self/ns/net)" ] && break
 	sleep 0.1
@@ -312,22 +334,23 @@ for _ in $(seq 50); do
 	[ "$(cat /sys/class/net/l_ptbr/brport/state)" = 3 ] && break
 	sleep 0.1
 done
-sleep 0.5
+settle
 
 # ---------------------------------------------------------------- one run
 
-# counter that moves by one per frame of configuration C in direction D
+# CNT = the counter that moves by one per frame of configuration C in
+# direction D (builtins only: a fork costs more than a run under TCG)
 count()	# DIR CFG
 {
 	local c=$2
 	if [ "$1" = out ]; then
-		cat "/sys/class/net/l_$c/statistics/tx_packets"	# = rx of p_$c
+		read -r CNT < "/sys/class/net/l_$c/statistics/tx_packets"	# = rx of p_$c
 	elif [ "$c" = mirr ]; then
 		# mirred does not count at the target: use the action's stats
-		tc -s filter show dev l_mirr ingress |
-			awk '/Sent/ { for (i = 1; i < NF; i++) if ($(i + 1) == "pkt") { print $i; exit } }'
+		CNT=$(tc -s filter show dev l_mirr ingress |
+			awk '/Sent/ { for (i = 1; i < NF; i++) if ($(i + 1) == "pkt") { print $i; exit } }')
 	else
-		cat "/sys/class/net/${TGT[$c]}/statistics/rx_packets"
+		read -r CNT < "/sys/class/net/${TGT[$c]}/statistics/rx_packets"
 	fi
 }
 
@@ -335,11 +358,11 @@ pgset() { echo "$2" > "$1"; }
 PG_WRAP=()	# a command that wraps the start of a run (perf record)
 
 # pg_run DIR SIZE FLOWS CFG COUNT: configure pktgen (one device on the
-# thread of CPU 0), run it, print "sent usec rx"
+# thread of CPU 0), run it; sets PG_SENT, PG_USEC (pktgen's time), PG_RX
 pg_run()
 {
 	local dir=$1 size=$2 flows=$3 c=$4 n=$5 base dev odev dmac dip sip0 sip1 mode
-	local before after res sent usec
+	local before line ok=0 re
 
 	if [ "$dir" = in ]; then
 		base=$PEERPG odev=p_$c dmac=${DST_IN_MAC[$c]}
@@ -357,7 +380,10 @@ pg_run()
 
 	pgset "$base/kpktgend_0" rem_device_all
 	pgset "$base/kpktgend_0" "add_device $odev"
-	grep -q "Result: OK" "$base/kpktgend_0" || { log "pktgen: add_device $odev failed: $(grep Result "$base/kpktgend_0")"; return 1; }
+	while IFS= read -r line; do
+		case "$line" in "Result: OK"*) ok=1 ;; esac
+	done < "$base/kpktgend_0"
+	[ "$ok" = 1 ] || { log "pktgen: add_device $odev failed: $(grep Result "$base/kpktgend_0")"; return 1; }
 	dev=$base/$odev
 	pgset "$dev" "xmit_mode $mode"
 	pgset "$dev" "flag !SHARED"	# a shared skb would be cloned by every rx_handler
@@ -380,19 +406,31 @@ pg_run()
 		pgset "$dev" "udp_src_max 9"
 	fi
 
-	before=$(count "$dir" "$c")
-	if [ "$dir" = in ]; then
-		"${PG_WRAP[@]}" ip netns exec "$PEER" sh -c "echo start > $PG/pgctrl"
+	count "$dir" "$c"
+	before=$CNT
+	if [ ${#PG_WRAP[@]} -gt 0 ]; then
+		if [ "$dir" = in ]; then
+			"${PG_WRAP[@]}" ip netns exec "$PEER" sh -c "echo start > $PG/pgctrl"
+		else
+			"${PG_WRAP[@]}" sh -c "echo start > $PG/pgctrl"
+		fi
+	elif [ "$dir" = in ]; then
+		peer_do "echo start > $PG/pgctrl"
 	else
-		"${PG_WRAP[@]}" sh -c "echo start > $PG/pgctrl"
+		echo start > "$PG/pgctrl"
 	fi
-	after=$(count "$dir" "$c")
-	res=$(grep -A1 '^Result: OK' "$dev" | tr '\n' ' ')
+	count "$dir" "$c"
+	PG_RX=$((CNT - before))
 	# "Result: OK: 123456(c123000+d456) usec, 100000 (60byte,0frags)"
-	read -r sent usec < <(echo "$res" |
-		sed -n 's/^Result: OK: \([0-9]*\)(c[0-9]*+d[0-9]*) usec, \([0-9]*\) .*/\2 \1/p')
-	[ -n "${usec:-}" ] || { log "pktgen on $odev gave no result: $(grep Result "$dev")"; return 1; }
-	echo "$sent $usec $((after - before))"
+	PG_USEC='' PG_SENT=''
+	re='^Result: OK: ([0-9]+)\(c[0-9]+\+d[0-9]+\) usec, ([0-9]+) '
+	while IFS= read -r line; do
+		if [[ $line =~ $re ]]; then
+			PG_USEC=${BASH_REMATCH[1]}
+			PG_SENT=${BASH_REMATCH[2]}
+		fi
+	done < "$dev"
+	[ -n "$PG_USEC" ] || { log "pktgen on $odev gave no result: $(grep Result "$dev")"; return 1; }
 }
 
 # ---------------------------------------------------------------- matrix
@@ -400,17 +438,16 @@ pg_run()
 declare -A NCOUNT
 cell_count()	# CELL -> frames per run, from a calibration run on the bare lower
 {
-	local dir size flows r pps sent usec rx
+	local dir size flows pps
 	IFS=/ read -r dir size flows <<<"$1"
-	r=$(pg_run "$dir" "$size" "$flows" bare 3000) || return 1
-	read -r sent usec rx <<<"$r"
-	pps=$(( rx * 1000000 / (usec > 0 ? usec : 1) ))
-	awk -v p="$pps" -v s="$SECS" 'BEGIN { n = int(p * s); if (n < 2000) n = 2000; print n }'
+	pg_run "$dir" "$size" "$flows" bare 3000 || return 1
+	pps=$(( PG_RX * 1000000 / (PG_USEC > 0 ? PG_USEC : 1) ))
+	NCOUNT[$1]=$(awk -v p="$pps" -v s="$SECS" 'BEGIN { n = int(p * s); if (n < 2000) n = 2000; print n }')
 }
 
 run_matrix()	# PHASE ROUNDS CFGS CELLS
 {
-	local phase=$1 rounds=$2 cells=$4 round cell i j c n r nc sent usec rx dir size flows
+	local phase=$1 rounds=$2 cells=$4 round cell i j c n nc dir size flows
 	local -a cfgs
 
 	read -r -a cfgs <<<"$3"
@@ -425,12 +462,11 @@ run_matrix()	# PHASE ROUNDS CFGS CELLS
 			for ((j = 0; j < nc; j++)); do
 				i=$(( (j + round - 1) % nc ))
 				c=${cfgs[$i]}
-				r=$(pg_run "$dir" "$size" "$flows" "$c" "$n") || {
+				pg_run "$dir" "$size" "$flows" "$c" "$n" || {
 					out "fail phase=$phase round=$round dir=$dir size=$size flows=$flows cfg=$c"
 					continue
 				}
-				read -r sent usec rx <<<"$r"
-				out "run phase=$phase round=$round dir=$dir size=$size flows=$flows cfg=$c sent=$sent usec=$usec rx=$rx"
+				out "run phase=$phase round=$round dir=$dir size=$size flows=$flows cfg=$c sent=$PG_SENT usec=$PG_USEC rx=$PG_RX"
 			done
 		done
 		log "$phase: round $round/$rounds done ($(( $(date +%s) - T0 )) s)"
@@ -438,7 +474,7 @@ run_matrix()	# PHASE ROUNDS CFGS CELLS
 }
 
 for cell in $CELLS; do
-	NCOUNT[$cell]=$(cell_count "$cell") || die "calibration run for $cell failed" "see the pktgen messages above"
+	cell_count "$cell" || die "calibration run for $cell failed" "see the pktgen messages above"
 	out "cell cell=$cell count=${NCOUNT[$cell]}"
 done
 log "calibrated ($(( $(date +%s) - T0 )) s); $RUNS rounds of $(echo "$OKCFGS" | wc -w) configurations x $(echo "$CELLS" | wc -w) cells"
@@ -484,11 +520,10 @@ if [ "$ALLOC_METHOD" != none ]; then
 		# the count covers the whole run, setup and reading included:
 		# the difference to the bare lower is what matters
 		a0=$(allocs_total)
-		r=$(pg_run in 60 1 "$c" "$n") || continue
+		pg_run in 60 1 "$c" "$n" || continue
 		a1=$(allocs_total)
 		[ "$ALLOC_METHOD" = tracing ] && echo 0 > $TR/tracing_on
-		read -r _ _ rx <<<"$r"
-		out "alloc cfg=$c frames=$rx allocs=$((a1 - a0))"
+		out "alloc cfg=$c frames=$PG_RX allocs=$((a1 - a0))"
 	done
 	[ "$ALLOC_METHOD" = tracing ] && echo 0 > $TR/events/kmem/enable
 fi
@@ -508,7 +543,7 @@ if [ "$PROFILE" = 1 ] && [ -n "$PERF" ] && [ -e /proc/sys/kernel/perf_event_para
 	n=$(( ${NCOUNT[in/60/1]:-20000} * 3 ))
 	for c in $OKCFGS; do
 		PG_WRAP=("$PERF" record -q -e cpu-clock -C 0 -g -o "$PD/$c.data" --)
-		r=$(pg_run in 60 1 "$c" "$n" 2>/dev/null) || { log "perf record failed for $c"; continue; }
+		pg_run in 60 1 "$c" "$n" 2>/dev/null || { PG_WRAP=(); log "perf record failed for $c"; continue; }
 		PG_WRAP=()
 		"$PERF" report -i "$PD/$c.data" --stdio --no-children --sort sym -g none \
 			--percent-limit 1 2>/dev/null |
@@ -533,6 +568,7 @@ fi
 
 meminfo()	# the fields that grow with devices, kB
 {
+	settle
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
 	awk '/^(MemFree|Slab|SUnreclaim|Percpu|KernelStack|PageTables):/ { printf "%s=%s ", $1, $2 }' /proc/meminfo |
@@ -545,25 +581,31 @@ if [ "$SCALE" -gt 0 ]; then
 	log "scale: $SCALE veth pairs, then $SCALE virtnet devices ($(( $(date +%s) - T0 )) s)"
 	B=$WORKDIR/batch
 	for i in $(seq "$SCALE"); do echo "link add sa$i type veth peer name sb$i"; done > "$B"
+	udev_hold
 	u0=$(usec_now)
 	ip -batch "$B" || die "creating $SCALE veth pairs failed" "give the guest more memory"
 	u1=$(usec_now)
+	udev_run
 	out "scale op=veth_create n=$SCALE usec=$((u1 - u0))"
 
 	m0=$(meminfo)
 	for i in $(seq "$SCALE"); do echo "link add link sa$i name sv$i type virtnet"; done > "$B"
+	udev_hold
 	u0=$(usec_now)
 	ip -batch "$B" || die "creating $SCALE virtnet devices failed" "see dmesg in the guest"
 	u1=$(usec_now)
+	udev_run
 	m1=$(meminfo)
 	out "scale op=create n=$SCALE usec=$((u1 - u0))"
 	out "scale op=mem_before n=$SCALE $m0"
 	out "scale op=mem_after n=$SCALE $m1"
 
 	for i in $(seq "$SCALE"); do echo "link set sv$i up"; done > "$B"
+	udev_hold
 	u0=$(usec_now)
 	ip -batch "$B"
 	u1=$(usec_now)
+	udev_run
 	out "scale op=up n=$SCALE usec=$((u1 - u0))"
 
 	# ingress with all of them present: bare vs rxhandler, alternating
@@ -575,9 +617,11 @@ if [ "$SCALE" -gt 0 ]; then
 	run_matrix scale "$srounds" "$fc" "in/60/1"
 
 	for i in $(seq "$SCALE"); do echo "link del sv$i"; done > "$B"
+	udev_hold
 	u0=$(usec_now)
 	ip -batch "$B"
 	u1=$(usec_now)
+	udev_run
 	m2=$(meminfo)
 	out "scale op=delete n=$SCALE usec=$((u1 - u0))"
 	out "scale op=mem_deleted n=$SCALE $m2"
