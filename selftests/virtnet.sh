@@ -86,7 +86,9 @@ else
 		KTAP_CNT_FAIL=$((KTAP_CNT_FAIL + 1))
 	}
 	ktap_print_totals() {
-		echo "# Totals: pass:$KTAP_CNT_PASS fail:$KTAP_CNT_FAIL xfail:$KTAP_CNT_XFAIL xpass:0 skip:$KTAP_CNT_SKIP error:0"
+		echo "# Totals: pass:$KTAP_CNT_PASS fail:$KTAP_CNT_FAIL" \
+			"xfail:$KTAP_CNT_XFAIL xpass:0 skip:$KTAP_CNT_SKIP" \
+			"error:0"
 	}
 fi
 
@@ -263,7 +265,9 @@ operstate_is()
 wait_oper()
 {
 	wait_for 20 operstate_is "$@" && return 0
-	fail "$2 in $1: operstate $(in_ns "$1" cat "/sys/class/net/$2/operstate" 2>&1), expected $3"
+	fail "$2 in $1: operstate" \
+		"$(in_ns "$1" cat "/sys/class/net/$2/operstate" 2>&1)," \
+		"expected $3"
 }
 
 dev_exists()
@@ -289,7 +293,8 @@ lower_free()
 	ip -n "$ns" link add vnchk0 type bridge 2>/dev/null || return 0
 	if ! run ip -n "$ns" link set "$lower" master vnchk0; then
 		ip -n "$ns" link del vnchk0
-		fail "$lower cannot become a bridge port: an rx_handler was left on it"
+		fail "$lower cannot become a bridge port:" \
+			"an rx_handler was left on it"
 		return
 	fi
 	ip -n "$ns" link set "$lower" nomaster
@@ -305,7 +310,8 @@ ping_ok()
 	out=$(in_ns "$ns" ping -n -c "$n" -i 0.2 -W 2 "$@" "$addr" 2>&1)
 	rcv=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' <<<"$out")
 	if [ "${rcv:-0}" -ne "$n" ] || grep -q duplicates <<<"$out"; then
-		fail "ping $* $addr from $ns: expected $n replies and no duplicates"
+		fail "ping $* $addr from $ns:" \
+			"expected $n replies and no duplicates"
 		tail -n 3 <<<"$out" | show
 		return 1
 	fi
@@ -377,7 +383,8 @@ have_attrs()
 need_attrs()
 {
 	have_attrs && return 0
-	skip "'$IP' does not know 'type virtnet mode ... filter ...' (set IP= to a patched ip)"
+	skip "'$IP' does not know 'type virtnet mode ... filter ...'" \
+		"(set IP= to a patched ip)"
 }
 
 # vnet_add NS LOWER NAME MODE FILTER [ip link add options]: the default
@@ -483,7 +490,10 @@ cap_count()
 # Kernel log: any warning during a case fails it.
 
 KMSG=no
-SPLAT_RE='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|refcount_t:|unregister_netdevice: waiting|possible circular locking|possible recursive locking|INFO: task .* blocked|rcu_.* detected stall|kmemleak'
+SPLAT_RE='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|refcount_t:'
+SPLAT_RE+='|unregister_netdevice: waiting|possible circular locking'
+SPLAT_RE+='|possible recursive locking|INFO: task .* blocked'
+SPLAT_RE+='|rcu_.* detected stall|kmemleak'
 KMSG_MARK=""
 
 kmsg_mark()
@@ -540,7 +550,8 @@ t_create_default()
 		out=$("$IP" -n "$NS_A" -d link show dev vnet0)
 		if ! grep -Eq '\bmode rxhandler\b' <<<"$out" ||
 		   ! grep -Eq '\bfilter all\b' <<<"$out"; then
-			fail "ip -d link does not show mode rxhandler filter all:"
+			fail "ip -d link does not show" \
+				"mode rxhandler filter all:"
 			show <<<"$out"
 			return 1
 		fi
@@ -618,8 +629,11 @@ t_lower_stack()
 		ping_ok "$NS_B" 10.0.2.1 10 || return
 		rx1=$(cnt "$NS_V" vnet0 rx_packets)
 		# At most the broadcast ARP request reached vnet0.
-		[ $((rx1 - rx0)) -lt 10 ] ||
-			{ fail "vnet0 got $((rx1 - rx0)) frames of the lower's unicast traffic"; return; }
+		[ $((rx1 - rx0)) -lt 10 ] || {
+			fail "vnet0 got $((rx1 - rx0)) frames" \
+				"of the lower's unicast traffic"
+			return
+		}
 		;;
 	esac
 	# vnet0 itself still works next to the lower.
@@ -676,10 +690,11 @@ t_counters()
 		done
 	done
 	for c in rx_dropped tx_dropped; do
-		expect_eq "vnet0 $c delta" \
-			$((${after[vnet0.$c]} - ${before[vnet0.$c]})) 0 || return
+		v=$((${after[vnet0.$c]} - ${before[vnet0.$c]}))
+		expect_eq "vnet0 $c delta" "$v" 0 || return
 	done
-	log "vnet0, lw0, pr0: $((2 * n)) packets, $((2 * n * len)) bytes each way"
+	log "vnet0, lw0, pr0: $((2 * n)) packets," \
+		"$((2 * n * len)) bytes each way"
 	ip -n "$NS_V" -s link show dev vnet0 | show
 }
 
@@ -905,10 +920,14 @@ t_netns()
 	expect_ge "vnet0 rx_packets in its new namespace" $((rx1 - rx0)) 10 ||
 		return
 	out=$(ip -n "$NS_V" -j -d link show dev vnet0)
-	[ "$(jq -r '.[0].link_netnsid // empty' <<<"$out")" != "" ] ||
-		{ fail "vnet0 does not report its lower's namespace (link_netnsid)"; return; }
+	[ "$(jq -r '.[0].link_netnsid // empty' <<<"$out")" != "" ] || {
+		fail "vnet0 does not report its lower's namespace" \
+			"(link_netnsid)"
+		return
+	}
 
-	dev_exists "$NS_V" lw0 && { fail "the lower is visible from $NS_V"; return; }
+	dev_exists "$NS_V" lw0 &&
+		{ fail "the lower is visible from $NS_V"; return; }
 	ip -n "$NS_V" link del lw0 >/dev/null 2>&1 &&
 		{ fail "the lower could be deleted from $NS_V"; return; }
 	if have_attrs; then
@@ -925,8 +944,12 @@ t_netns()
 	# So does deleting the namespace vnet0 lives in.
 	vnet_add "$NS_A" lw0 vnet0 rxhandler all netns "$NS_V" || return
 	run ip netns del "$NS_V" || return
-	wait_for 20 eval "! in_ns $NS_A test -e /sys/class/net/lw0/upper_vnet0" ||
-		{ fail "vnet0 still stacked on lw0 after its namespace was deleted"; return; }
+	if ! wait_for 20 eval \
+		"! in_ns $NS_A test -e /sys/class/net/lw0/upper_vnet0"; then
+		fail "vnet0 still stacked on lw0" \
+			"after its namespace was deleted"
+		return
+	fi
 	lower_free "$NS_A" lw0
 }
 
@@ -950,11 +973,16 @@ t_lower_delete()
 		return
 	ip -n "$NS_A" link del lw0 &
 	pid=$!
-	wait_for 60 eval "! kill -0 $pid" ||
-		{ fail "'ip link del lw0' still blocked after 60 s (leaked reference?)"; return; }
+	wait_for 60 eval "! kill -0 $pid" || {
+		fail "'ip link del lw0' still blocked after 60 s" \
+			"(leaked reference?)"
+		return
+	}
 	wait "$pid" || { fail "ip link del lw0 failed"; return; }
-	wait_for 20 eval "! dev_exists $NS_V vnet0" ||
-		{ fail "vnet0 still exists after its lower was deleted"; return; }
+	wait_for 20 eval "! dev_exists $NS_V vnet0" || {
+		fail "vnet0 still exists after its lower was deleted"
+		return
+	}
 	no_virtnet_in "$NS_V"
 }
 
@@ -1001,8 +1029,11 @@ t_mtu()
 	ping_ok "$NS_V" 10.0.1.2 3 -s 1372 -M "do" || return
 	out=$(in_ns "$NS_V" ping -n -c 1 -W 1 -s 1373 -M "do" 10.0.1.2 2>&1) &&
 		{ fail "a 1401-byte packet left vnet0 with DF set"; return; }
-	grep -qi "too long\|mtu" <<<"$out" ||
-		{ fail "ping of 1401 bytes: unexpected error"; show <<<"$out"; return 1; }
+	grep -qi "too long\|mtu" <<<"$out" || {
+		fail "ping of 1401 bytes: unexpected error"
+		show <<<"$out"
+		return 1
+	}
 }
 
 # ethtool: driver and bus-info, and the lower's link settings.
@@ -1019,8 +1050,10 @@ t_ethtool()
 		show <<<"$out"
 		return 1
 	fi
-	lspeed=$(in_ns "$NS_A" ethtool lw0 2>/dev/null | grep -E 'Speed:|Duplex:')
-	out=$(in_ns "$NS_V" ethtool vnet0 2>/dev/null | grep -E 'Speed:|Duplex:')
+	lspeed=$(in_ns "$NS_A" ethtool lw0 2>/dev/null |
+		grep -E 'Speed:|Duplex:')
+	out=$(in_ns "$NS_V" ethtool vnet0 2>/dev/null |
+		grep -E 'Speed:|Duplex:')
 	[ -n "$lspeed" ] || { fail "ethtool reports no speed for lw0"; return; }
 	expect_eq "ethtool vnet0 speed/duplex" "$out" "$lspeed" || return
 	log "vnet0:$(tr -s '\t\n' '  ' <<<"$out")"
@@ -1037,7 +1070,8 @@ t_create_delete()
 	have_attrs && ipb=$IP
 	for ((i = 0; i < VIRTNET_ITER; i++)); do
 		if [ "$ipb" != ip ] && ((i % 2)); then
-			echo "link add link lw0 name vnet0 type virtnet mode ptype filter mac"
+			echo "link add link lw0 name vnet0 type virtnet" \
+				"mode ptype filter mac"
 		else
 			echo "link add link lw0 name vnet0 type virtnet"
 		fi
@@ -1054,8 +1088,11 @@ t_create_delete()
 	# A leaked reference on lw0 blocks its unregistration.
 	ip -n "$NS_A" link del lw0 &
 	pid=$!
-	wait_for 60 eval "! kill -0 $pid" ||
-		{ fail "'ip link del lw0' still blocked after 60 s: a reference to lw0 leaked"; return; }
+	wait_for 60 eval "! kill -0 $pid" || {
+		fail "'ip link del lw0' still blocked after 60 s:" \
+			"a reference to lw0 leaked"
+		return
+	}
 	wait "$pid" || fail "ip link del lw0 failed"
 }
 
@@ -1148,8 +1185,12 @@ t_bad_not_ether()
 			break
 		fi
 	done
-	[ -n "$dev" ] ||
-		{ skip "cannot create a non-Ethernet device (CONFIG_TUN, CONFIG_NET_IPIP, CONFIG_IPV6_SIT or CONFIG_NET_IPGRE)"; return; }
+	[ -n "$dev" ] || {
+		skip "cannot create a non-Ethernet device (CONFIG_TUN," \
+			"CONFIG_NET_IPIP, CONFIG_IPV6_SIT" \
+			"or CONFIG_NET_IPGRE)"
+		return
+	}
 	reject "must be an Ethernet device" \
 		ip -n "$NS_A" link add link "$dev" name vnet0 type virtnet ||
 		return
@@ -1222,9 +1263,12 @@ t_bad_attr_value()
 		out=$("$IP" -n "$NS_A" link add link lw0 name vnet0 \
 			type virtnet $what 2>&1)
 		rc=$?
-		[ "$rc" -ne 0 ] || { fail "accepted: type virtnet $what"; return; }
-		[ -n "$out" ] ||
-			{ fail "type virtnet $what: exit $rc and no message"; return; }
+		[ "$rc" -ne 0 ] ||
+			{ fail "accepted: type virtnet $what"; return; }
+		[ -n "$out" ] || {
+			fail "type virtnet $what: exit $rc and no message"
+			return
+		}
 		log "rejected (exit $rc): $(head -n 1 <<<"$out")"
 		bad_after || return
 	done
@@ -1236,7 +1280,8 @@ t_bad_attr_value()
 PY_NEWLINK='
 import os, socket, struct, sys
 
-name, lower, mode, filt = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+name, lower = sys.argv[1], sys.argv[2]
+mode, filt = int(sys.argv[3]), int(sys.argv[4])
 
 def attr(kind, data):
     length = 4 + len(data)
@@ -1284,15 +1329,20 @@ t_bad_range()
 	for vals in "2 -1" "-1 2" "4294967295 0" "0 4294967295"; do
 		# shellcheck disable=SC2086 # $vals is two numbers
 		reject "out of range" \
-			in_ns "$NS_A" python3 -c "$PY_NEWLINK" vnet0 lw0 $vals ||
+			in_ns "$NS_A" python3 -c "$PY_NEWLINK" \
+			vnet0 lw0 $vals ||
 			return
 		bad_after || return
 	done
 	# The same path creates a device with values in range.
 	run in_ns "$NS_A" python3 -c "$PY_NEWLINK" vnet0 lw0 1 1 || return
-	dev_exists "$NS_A" vnet0 || { fail "vnet0 (mode 1 filter 1) missing"; return; }
-	[ "$(mac_of "$NS_A" vnet0)" != "$(mac_of "$NS_A" lw0)" ] ||
-		{ fail "raw mode ptype filter mac: vnet0 has the lower's address"; return; }
+	dev_exists "$NS_A" vnet0 ||
+		{ fail "vnet0 (mode 1 filter 1) missing"; return; }
+	[ "$(mac_of "$NS_A" vnet0)" != "$(mac_of "$NS_A" lw0)" ] || {
+		fail "raw mode ptype filter mac:" \
+			"vnet0 has the lower's address"
+		return
+	}
 	run ip -n "$NS_A" link del vnet0 || return
 	bad_after
 }
@@ -1330,8 +1380,11 @@ t_bad_change_mode()
 		"$IP" -n "$NS_A" link set vnet0 type virtnet mode ptype ||
 		return
 	out=$("$IP" -n "$NS_A" -d link show dev vnet0)
-	grep -Eq '\bmode rxhandler\b' <<<"$out" ||
-		{ fail "vnet0 is no longer in mode rxhandler"; show <<<"$out"; return 1; }
+	grep -Eq '\bmode rxhandler\b' <<<"$out" || {
+		fail "vnet0 is no longer in mode rxhandler"
+		show <<<"$out"
+		return 1
+	}
 	# Setting the mode it has is no change.
 	run "$IP" -n "$NS_A" link set vnet0 type virtnet mode rxhandler
 }
@@ -1389,7 +1442,8 @@ t_rmmod()
 	for ns in "$NS_A" "$NS_V"; do
 		no_virtnet_in "$ns" || return
 	done
-	dev_exists "$NS_A" lw0 || { fail "lw0 went away with the module"; return; }
+	dev_exists "$NS_A" lw0 ||
+		{ fail "lw0 went away with the module"; return; }
 	# Without virtnet the lower's stack gets its frames again.
 	ping_ok "$NS_B" 10.0.2.1 3 || return
 	run load_module || return
@@ -1446,7 +1500,8 @@ all_cases()
 				tcase "ping$fam: mode $m filter $f" \
 					t_ping "$fam" "$m" "$f"
 			done
-			tcase "lower stack: mode $m filter $f" t_lower_stack "$m" "$f"
+			tcase "lower stack: mode $m filter $f" \
+				t_lower_stack "$m" "$f"
 		done
 	done
 	tcase "counters: mode rxhandler filter all" t_counters rxhandler all
@@ -1514,11 +1569,16 @@ preflight()
 		echo "cannot create a veth pair (CONFIG_VETH)"
 		return 1
 	fi
-	grep -q '^virtnet ' /proc/modules 2>/dev/null || load_module >/dev/null 2>&1
+	grep -q '^virtnet ' /proc/modules 2>/dev/null ||
+		load_module >/dev/null 2>&1
 	if ! out=$(ip -n "$ns" link add link lw0 name vnet0 type virtnet 2>&1)
 	then
 		ip netns del "$ns"
-		echo "cannot create a virtnet device (CONFIG_VIRTNET; ${VIRTNET_KO:+insmod $VIRTNET_KO}${VIRTNET_KO:-modprobe virtnet}): $out"
+		local how="modprobe virtnet"
+
+		[ -z "$VIRTNET_KO" ] || how="insmod $VIRTNET_KO"
+		echo "cannot create a virtnet device" \
+			"(CONFIG_VIRTNET; $how): $out"
 		return 1
 	fi
 	ip netns del "$ns"
@@ -1549,7 +1609,8 @@ fi
 if have_attrs; then
 	log "mode/filter cases use $IP"
 else
-	log "'$IP' has no virtnet mode/filter support: those cases are skipped (set IP=)"
+	log "'$IP' has no virtnet mode/filter support:" \
+		"those cases are skipped (set IP=)"
 fi
 
 all_cases
