@@ -24,6 +24,8 @@ RULES_V6_12="
 RULES_V6_1="
 	lltx
 	dstats-to-tstats
+	kunit-tstats
+	kunit-param-desc
 "
 # 6.1 -> 4.14
 RULES_V4_14="
@@ -67,20 +69,28 @@ backport() {
 		backport_die "python3 not found"
 
 	# Fixed file order, no includes, one job: the same input always
-	# gives the same output.
-	files=$(cd "$dir" && LC_ALL=C ls -- *.h *.c)
+	# gives the same output. spatch takes the files of one run as one
+	# program ("depends on" a match in any of them), so the driver's
+	# files go together and a test suite goes alone: a rule keyed to the
+	# driver's own ops must not fire on a test's fake device.
+	driver=$(cd "$dir" && LC_ALL=C ls -- *.h *.c | grep -v '_kunit\.c$')
+	tests=$(cd "$dir" && LC_ALL=C ls -- *_kunit.c 2>/dev/null || true)
 	for rule in $rules; do
 		sp=$here/rules/$rule.cocci
 		[ -f "$sp" ] || backport_die "missing rule file $sp"
-		log=$(cd "$dir" && spatch --very-quiet --no-show-diff \
-			--no-includes --jobs 1 --in-place --sp-file "$sp" \
-			$files 2>&1) ||
-			backport_die "spatch failed with $sp on $dir: $log"
-		# spatch reports some failures (an unparsable file, a conflict
-		# between two matches) on stderr and still exits 0.
-		if [ -n "$log" ]; then
-			backport_die "spatch complained with $sp on $dir: $log"
-		fi
+		for group in "$driver" $tests; do
+			# shellcheck disable=SC2086 # a list of file names
+			log=$(cd "$dir" && spatch --very-quiet --no-show-diff \
+				--no-includes --jobs 1 --in-place --sp-file "$sp" \
+				$group 2>&1) ||
+				backport_die "spatch failed with $sp on $dir: $log"
+			# spatch reports some failures (an unparsable file, a
+			# conflict between two matches) on stderr and still
+			# exits 0.
+			if [ -n "$log" ]; then
+				backport_die "spatch complained with $sp on $dir: $log"
+			fi
+		done
 	done
 
 	python3 "$here/post.py" "$target" "$dir" ||

@@ -9,9 +9,10 @@
    lines of a changed parameter list to nothing, writes "){" after a
    function header that follows a comment, "}while", "for_each_x (",
    splits a brace initializer over three lines and does not tab-align a
-   new designated initializer with its neighbours. This step fixes
-   exactly those, and proves it changed nothing but whitespace: the file
-   with all whitespace removed must be identical before and after.
+   new designated initializer with its neighbours, and leaves no blank
+   line after a function it adds. This step fixes exactly those, and
+   proves it changed nothing but whitespace: the file with all whitespace
+   removed must be identical before and after.
 
 2. v4.14 only, what Coccinelle does not transform at all:
    - kernel-doc lines of struct members a rule removed (comments);
@@ -159,6 +160,19 @@ def collapse_blank_lines(lines):
     return out
 
 
+def blank_after_function(lines):
+    """A blank line after the '}' closing a top-level function, which
+    Coccinelle leaves out when a rule adds a function."""
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        nxt = lines[i + 1] if i + 1 < len(lines) else ''
+        if line == '}' and nxt != '' and \
+                not nxt.startswith(('EXPORT_SYMBOL', '#')):
+            out.append('')
+    return out
+
+
 def break_long_conditions(lines):
     """Break an 'if (a && b) {' longer than 80 columns after '&&' or '||',
     continuation aligned inside the parenthesis, as checkpatch wants."""
@@ -189,6 +203,7 @@ def layout(text):
     lines = align_params(lines)
     lines = align_designators(lines)
     lines = break_long_conditions(lines)
+    lines = blank_after_function(lines)
     lines = collapse_blank_lines(lines)
     text = '\n'.join(lines)
     if squash(text) != before:
