@@ -9,7 +9,7 @@ S := scripts
 # v4.14 has no Debian package: pass a tree with KSRC_V4_14=/path.
 PATCH_TARGETS := mainline v6.12 v6.1 $(if $(KSRC_V4_14),v4.14)
 
-.PHONY: all deps check demo patches kunit vmtest soak bench clean-cache
+.PHONY: all deps check demo patches kunit vmtest v414-vmtest soak bench clean-cache
 
 all: check
 
@@ -41,6 +41,12 @@ vmtest:
 	@$(S)/get-kernel mainline >/dev/null
 	@$(S)/apply-series mainline >/dev/null
 	@$(S)/vmtest
+
+# The v4.14 series on a 4.14 tree given by path, in a QEMU guest.
+v414-vmtest:
+	@test -n "$(KSRC_V4_14)" || \
+		{ echo "usage: make v414-vmtest KSRC_V4_14=/path/to/linux-4.14.y" >&2; exit 1; }
+	@KSRC=$(KSRC_V4_14) $(S)/run-v4.14-vm
 
 soak:
 	@$(S)/deps
