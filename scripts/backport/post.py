@@ -17,8 +17,11 @@
 2. v4.14 only, what Coccinelle does not transform at all:
    - kernel-doc lines of struct members a rule removed (comments);
    - "#if IS_ENABLED(CONFIG_KUNIT) ... #endif" blocks (preprocessor
-     conditionals; KUnit does not exist in 4.14).
-   Each edit removes whole lines and is listed on stdout.
+     conditionals; KUnit does not exist in 4.14);
+   - comments that name what a rule removed (V4_14_COMMENTS): each is
+     replaced by exact text, and one that no longer matches the mainline
+     source fails, so it cannot go stale silently.
+   Each edit is listed on stdout.
 """
 
 import os
@@ -271,6 +274,39 @@ def drop_stale_member_docs(text, name):
     return pat.sub(fix, text)
 
 
+# v4.14: (file, mainline text, 4.14 text, the rule that made it stale).
+V4_14_COMMENTS = [
+    ('virtnet.h',
+     ' * @lower: the device virtnet is stacked on; held through @lower_tracker\n',
+     ' * @lower: the device virtnet is stacked on; a reference is held\n',
+     'netdev-tracker'),
+    ('receive.c',
+     " * clone. The lower's outgoing frames are not ours: the tap is registered\n"
+     " * with ignore_outgoing, and the check below keeps it that way for a\n"
+     " * caller that delivers them anyway.\n",
+     " * clone. The lower's outgoing frames are not ours: the check below drops\n"
+     " * them.\n",
+     'ptype-ignore-outgoing'),
+]
+
+
+def fix_comments(text, name, edits):
+    """Replace each comment of edits for this file; a second run finds
+    the new text and changes nothing."""
+    for fname, old, new, rule in edits:
+        if fname != name:
+            continue
+        if text.count(old) == 1:
+            text = text.replace(old, new)
+            print('post.py: %s: comment made stale by %s rewritten' %
+                  (name, rule))
+        elif text.count(new) != 1:
+            raise SystemExit('post.py: %s: the comment made stale by %s '
+                             'is not in the source any more: update '
+                             'V4_14_COMMENTS' % (name, rule))
+    return text
+
+
 def main():
     if len(sys.argv) != 3:
         raise SystemExit('usage: post.py TARGET DIR')
@@ -285,6 +321,7 @@ def main():
         if target == 'v4.14':
             new = drop_kunit_blocks(new, name)
             new = drop_stale_member_docs(new, name)
+            new = fix_comments(new, name, V4_14_COMMENTS)
         if new != text:
             with open(path + '.post', 'w') as f:
                 f.write(new)
