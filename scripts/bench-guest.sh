@@ -19,7 +19,10 @@
 set -euo pipefail
 
 RUNS=5			# rounds; every configuration runs once per round and cell
-SECS=0.4		# target length of one run, seconds of guest time
+SECS=			# target length of one run, seconds of guest time
+# "icount" when QEMU runs with -icount (scripts/bench does that): the guest
+# clock then counts instructions, one nanosecond each
+CLOCK=${VIRTNET_BENCH_CLOCK:-real}
 SCALE=1000		# devices for the scale test (0: skip it)
 SMOKE=0
 PROFILE=1		# perf profiles of the main receive paths
@@ -33,7 +36,7 @@ usage()
 usage: $0 [--smoke] [--runs N] [--secs S] [--scale N] [--configs "LIST"] [--cells "LIST"]
   --smoke        one round of one cell per direction, 20-device scale test
   --runs N       rounds (default $RUNS); each configuration runs once per round and cell
-  --secs S       target guest seconds per run (default $SECS)
+  --secs S       target guest seconds per run (default 0.1 with -icount, else 0.4)
   --scale N      devices for the scale test, 0 to skip (default $SCALE)
   --configs L    subset of: $CFGS
   --cells L      subset of DIR/SIZE/FLOWS, e.g. "in/60/1 out/1514/many"
@@ -60,10 +63,14 @@ done
 
 if [ "$SMOKE" = 1 ]; then
 	RUNS=1
-	SECS=0.1
+	SECS=${SECS:-0.05}
 	PROFILE=0
 	[ "$SCALE" = 1000 ] && SCALE=20
 	[ -z "$CELLS" ] && CELLS="in/60/1 out/60/1"
+fi
+if [ -z "$SECS" ]; then
+	SECS=0.4
+	[ "$CLOCK" = icount ] && SECS=0.1
 fi
 [ -z "$CELLS" ] && CELLS="in/60/1 in/60/many in/1514/1 in/1514/many out/60/1 out/60/many out/1514/1 out/1514/many"
 
@@ -113,66 +120,58 @@ else
 fi
 command -v "$IP" >/dev/null || die "no ip(8) found" "install iproute2 on the host (the guest uses the host's root filesystem)"
 
-nl_virtnet()	# NAME LOWER MODE FILTER (numbers), through raw rtnetlink
+nl_virtnet()	# {NAME LOWER MODE FILTER}... (numbers), through raw rtnetlink
 {
 	python3 - "$@" <<'EOF'
 import os, socket, struct, sys
-name, lower, mode, flt = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 def attr(t, data):
     hdr = struct.pack("HH", 4 + len(data), t)
     return hdr + data + b"\0" * ((4 - len(data) % 4) % 4)
-idx = socket.if_nametoindex(lower)
-data = attr(1, struct.pack("I", mode)) + attr(2, struct.pack("I", flt))
-info = attr(1, b"virtnet\0") + attr(0x8000 | 2, data)
-body = struct.pack("BxHiII", 0, 0, 0, 0, 0)
-body += attr(3, name.encode() + b"\0") + attr(5, struct.pack("I", idx))
-body += attr(0x8000 | 18, info)
-# RTM_NEWLINK, NLM_F_REQUEST|ACK|EXCL|CREATE
-msg = struct.pack("IHHII", 16 + len(body), 16, 0x1 | 0x4 | 0x200 | 0x400, 1, 0) + body
-s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
-s.setsockopt(270, 11, 1)	# SOL_NETLINK, NETLINK_EXT_ACK
-s.send(msg)
-r = s.recv(65536)
-err = struct.unpack_from("i", r, 16)[0]
-if err:
-    text = ""
-    off = 16 + 4 + struct.unpack_from("I", r, 20)[0]
-    while off + 4 <= len(r):
-        ln, t = struct.unpack_from("HH", r, off)
-        if ln < 4:
-            break
-        if t == 1:
-            text = r[off + 4:off + ln].rstrip(b"\0").decode()
-        off += (ln + 3) & ~3
-    sys.exit("creating %s failed: %s%s" % (name, os.strerror(-err), ": " + text if text else ""))
+def create(name, lower, mode, flt):
+    idx = socket.if_nametoindex(lower)
+    data = attr(1, struct.pack("I", mode)) + attr(2, struct.pack("I", flt))
+    info = attr(1, b"virtnet\0") + attr(0x8000 | 2, data)
+    body = struct.pack("BxHiII", 0, 0, 0, 0, 0)
+    body += attr(3, name.encode() + b"\0") + attr(5, struct.pack("I", idx))
+    body += attr(0x8000 | 18, info)
+    # RTM_NEWLINK, NLM_F_REQUEST|ACK|EXCL|CREATE
+    msg = struct.pack("IHHII", 16 + len(body), 16, 0x1 | 0x4 | 0x200 | 0x400, 1, 0) + body
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    s.setsockopt(270, 11, 1)	# SOL_NETLINK, NETLINK_EXT_ACK
+    s.send(msg)
+    r = s.recv(65536)
+    err = struct.unpack_from("i", r, 16)[0]
+    if err:
+        text = ""
+        off = 16 + 4 + struct.unpack_from("I", r, 20)[0]
+        while off + 4 <= len(r):
+            ln, t = struct.unpack_from("HH", r, off)
+            if ln < 4:
+                break
+            if t == 1:
+                text = r[off + 4:off + ln].rstrip(b"\0").decode()
+            off += (ln + 3) & ~3
+        print("creating %s failed: %s%s" % (name, os.strerror(-err), ": " + text if text else ""),
+              file=sys.stderr)
+        return 1
+    return 0
+a = sys.argv[1:]
+sys.exit(max([0] + [create(a[i], a[i + 1], int(a[i + 2]), int(a[i + 3])) for i in range(0, len(a), 4)]))
 EOF
 }
 
-add_virtnet()	# NAME LOWER MODE(rxhandler|ptype) FILTER(all|mac)
+NLV=()		# virtnet devices left to nl_virtnet: NAME LOWER MODE FILTER...
+
+virtnet_line()	# NAME LOWER MODE(rxhandler|ptype) FILTER(all|mac): for the batch
 {
-	local m=0 f=0
-
 	if [ "$IP_KNOWS_VIRTNET" = 1 ]; then
-		"$IP" link add link "$2" name "$1" type virtnet mode "$3" filter "$4"
-		return
+		echo "link add link $2 name $1 type virtnet mode $3 filter $4"
+	elif [ "$3" = rxhandler ] && [ "$4" = all ]; then
+		echo "link add link $2 name $1 type virtnet"
+	else
+		NLV+=("$1" "$2" "$([ "$3" = ptype ] && echo 1 || echo 0)" "$([ "$4" = mac ] && echo 1 || echo 0)")
 	fi
-	if [ "$3" = rxhandler ] && [ "$4" = all ]; then
-		ip link add link "$2" name "$1" type virtnet
-		return
-	fi
-	[ "$3" = ptype ] && m=1
-	[ "$4" = mac ] && f=1
-	command -v python3 >/dev/null || { log "neither a patched ip nor python3: cannot set mode/filter"; return 1; }
-	nl_virtnet "$1" "$2" "$m" "$f"
 }
-
-# udevd runs in the guest and works through every new device for a while:
-# let it finish before anything is timed
-settle() { udevadm settle -t 120 >/dev/null 2>&1 || true; }
-# hold udev's event processing while a batch is timed, so that it does not
-# compete for the CPU with what is measured; release it and let it finish
-udev_hold() { udevadm control --stop-exec-queue >/dev/null 2>&1 || true; }
-udev_run() { udevadm control --start-exec-queue >/dev/null 2>&1 || true; settle; }
 
 sysw()	# write a sysctl if it exists
 {
@@ -182,9 +181,14 @@ sysw()	# write a sysctl if it exists
 	return 0
 }
 
-for m in pktgen virtnet veth macvlan ipvlan bridge dummy sch_ingress cls_matchall act_mirred; do
-	modprobe -q "$m" 2>/dev/null || true
-done
+# udevd (started by virtme-ng's init) would work through every one of the
+# thousands of devices created here, in the middle of the measurements:
+# the guest is thrown away afterwards, so it goes now.
+udevadm control --exit >/dev/null 2>&1 || true
+
+# (built-in or missing ones are fine here; what is missing shows below)
+modprobe -a -q pktgen virtnet veth macvlan ipvlan bridge dummy sch_ingress cls_matchall \
+	act_mirred 2>/dev/null || true
 [ -d "$PG" ] || die "no $PG in the guest" "the guest kernel needs CONFIG_NET_PKTGEN (configs/guest.config)"
 
 # Nothing but pktgen's frames: no IPv6 autoconfiguration, no ICMP errors
@@ -233,15 +237,21 @@ PEERPG=/proc/$PEERPID/net/pktgen
 
 out "meta kernel=$(uname -r) cpus=$(nproc) date=$(date -u +%Y-%m-%dT%H:%MZ)" \
 	"ip=$([ "$IP_KNOWS_VIRTNET" = 1 ] && echo patched || echo stock+rtnetlink)" \
-	"runs=$RUNS secs=$SECS smoke=$SMOKE"
+	"runs=$RUNS secs=$SECS smoke=$SMOKE clock=$CLOCK"
 out "meta cpu=\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)\""
 accel=$(dmesg 2>/dev/null | sed -n 's/.*Hypervisor detected: //p' | head -1)
 out "meta accel=\"${accel:-none (TCG)}\""
 out "meta mem_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)" \
 	"hz_clock=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo ?)"
-for o in SLUB_TINY CC_OPTIMIZE_FOR_SIZE PREEMPT_NONE PERF_EVENTS KALLSYMS SLUB_STATS; do
+# the guest's .config: scripts/bench passes the build's (the host's file
+# system is visible read-only in the guest)
+KCONFIG=${VIRTNET_GUEST_CONFIG:-}
+for o in SLUB_TINY SLUB_STATS CC_OPTIMIZE_FOR_SIZE PREEMPT_NONE PREEMPT_LAZY PERF_EVENTS HZ; do
 	v="?"
-	[ -r /proc/config.gz ] && v=$(zcat /proc/config.gz | sed -n "s/^CONFIG_$o=//p" | head -1) && v=${v:-n}
+	if [ -n "$KCONFIG" ] && [ -r "$KCONFIG" ]; then
+		v=$(sed -n "s/^CONFIG_$o=//p" "$KCONFIG" | head -1)
+		v=${v:-n}
+	fi
 	out "meta config_$o=$v"
 done
 
@@ -252,71 +262,87 @@ done
 # Frames go to a closed UDP port on the target's address: delivered
 # locally, found no socket, freed; the same sink for every configuration.
 declare -A TGT DST_IN_MAC DST_OUT_MAC SUBNET DESC
-k=0
 OKCFGS=""
+DESC=([bare]="bare lower (veth)" [vall]="virtnet rxhandler, filter all"
+	[vmac]="virtnet rxhandler, filter mac" [ptyp]="virtnet ptype, filter all"
+	[ptmc]="virtnet ptype, filter mac" [ptbr]="virtnet ptype, lower in a bridge"
+	[mvpt]="macvlan passthru" [mvbr]="macvlan bridge" [ipvl]="ipvlan l2"
+	[mirr]="tc matchall + mirred redirect")
 
-setup_cfg()
-{
-	local c=$1 l=l_$1 p=p_$1 t=t_$1
-
-	ip link add "$l" type veth peer name "$p" netns "$PEER" || return 1
-	ip link set "$l" up
-	ip -n "$PEER" link set "$p" up
-	ip -n "$PEER" addr add "10.77.$k.2/24" dev "$p"
-	case "$c" in
-	bare)	t=$l; DESC[$c]="bare lower (veth)" ;;
-	vall)	add_virtnet "$t" "$l" rxhandler all || return 1
-		DESC[$c]="virtnet rxhandler, filter all" ;;
-	vmac)	add_virtnet "$t" "$l" rxhandler mac || return 1
-		DESC[$c]="virtnet rxhandler, filter mac" ;;
-	ptyp)	add_virtnet "$t" "$l" ptype all || return 1
-		DESC[$c]="virtnet ptype, filter all" ;;
-	ptmc)	add_virtnet "$t" "$l" ptype mac || return 1
-		DESC[$c]="virtnet ptype, filter mac" ;;
-	ptbr)	ip link add "br_$c" type bridge stp_state 0 forward_delay 0 || return 1
-		ip link set "$l" master "br_$c"
-		ip link set "br_$c" up
-		add_virtnet "$t" "$l" ptype all || return 1
-		DESC[$c]="virtnet ptype, lower in a bridge" ;;
-	mvpt)	ip link add link "$l" name "$t" type macvlan mode passthru || return 1
-		DESC[$c]="macvlan passthru" ;;
-	mvbr)	ip link add link "$l" name "$t" type macvlan mode bridge || return 1
-		DESC[$c]="macvlan bridge" ;;
-	ipvl)	ip link add link "$l" name "$t" type ipvlan mode l2 || return 1
-		DESC[$c]="ipvlan l2" ;;
-	mirr)	ip link add "$t" type dummy || return 1
-		tc qdisc add dev "$l" clsact || return 1
-		tc filter add dev "$l" ingress matchall \
-			action mirred ingress redirect dev "$t" || return 1
-		tc qdisc add dev "$t" clsact || return 1
-		tc filter add dev "$t" egress matchall \
-			action mirred egress redirect dev "$l" || return 1
-		DESC[$c]="tc matchall + mirred redirect" ;;
-	*)	log "unknown configuration $c"; return 1 ;;
-	esac
-	ip link set "$t" up
-	ip addr add "10.77.$k.1/24" dev "$t"
-	TGT[$c]=$t
+# Everything goes through a few batches: under TCG every exec of ip(8)
+# costs about as much as a whole run.
+k=0
+for c in $CFGS; do
+	k=$((k + 1))
+	[ -n "${DESC[$c]:-}" ] || die "unknown configuration '$c'" "use some of: bare vall vmac ptyp ptmc ptbr mvpt mvbr ipvl mirr"
 	SUBNET[$c]=$k
+	l=l_$c p=p_$c t=t_$c
+	TGT[$c]=$t
+	echo "link add $l type veth peer name $p netns $PEER" >> "$WORKDIR/b1"
+	echo "link set $l up" >> "$WORKDIR/b1"
+	echo "link set $p up" >> "$WORKDIR/bp"
+	echo "addr add 10.77.$k.2/24 dev $p" >> "$WORKDIR/bp"
+	case "$c" in
+	bare)	TGT[$c]=$l ;;
+	vall)	virtnet_line "$t" "$l" rxhandler all ;;
+	vmac)	virtnet_line "$t" "$l" rxhandler mac ;;
+	ptyp)	virtnet_line "$t" "$l" ptype all ;;
+	ptmc)	virtnet_line "$t" "$l" ptype mac ;;
+	ptbr)	echo "link add br_$c type bridge stp_state 0 forward_delay 0"
+		echo "link set $l master br_$c"
+		echo "link set br_$c up"
+		virtnet_line "$t" "$l" ptype all ;;
+	mvpt)	echo "link add link $l name $t type macvlan mode passthru" ;;
+	mvbr)	echo "link add link $l name $t type macvlan mode bridge" ;;
+	ipvl)	echo "link add link $l name $t type ipvlan mode l2" ;;
+	mirr)	echo "link add $t type dummy"
+		cat >> "$WORKDIR/bt" <<-EOF
+		qdisc add dev $l clsact
+		filter add dev $l ingress matchall action mirred ingress redirect dev $t
+		qdisc add dev $t clsact
+		filter add dev $t egress matchall action mirred egress redirect dev $l
+		EOF
+		;;
+	esac >> "$WORKDIR/b1"
+	echo "link set ${TGT[$c]} up" >> "$WORKDIR/b2"
+	echo "addr add 10.77.$k.1/24 dev ${TGT[$c]}" >> "$WORKDIR/b2"
+done
+# -force: go on after an error; what is missing afterwards is skipped
+"$IP" -force -batch "$WORKDIR/b1" || log "some devices could not be created (see above)"
+if [ ${#NLV[@]} -gt 0 ]; then
+	if command -v python3 >/dev/null; then
+		nl_virtnet "${NLV[@]}" || log "some virtnet devices could not be created (see above)"
+	else
+		log "neither a patched ip(8) nor python3: virtnet devices with mode/filter are skipped"
+	fi
+fi
+"$IP" -force -batch "$WORKDIR/b2" 2>/dev/null || true
+ip -n "$PEER" -force -batch "$WORKDIR/bp" || die "setting up the peer namespace failed" "see the messages above"
+[ -f "$WORKDIR/bt" ] && { tc -force -batch "$WORKDIR/bt" || log "tc setup failed (see above)"; }
+
+# MAC addresses of the peers
+while read -r name _ mac _; do
+	name=${name%@*}
+	DST_OUT_MAC[${name#p_}]=$mac
+done < <(ip -n "$PEER" -br link show type veth)
+
+for c in $CFGS; do
+	t=${TGT[$c]}
+	if [ ! -e "/sys/class/net/$t" ] || [ -z "${DST_OUT_MAC[$c]:-}" ] ||
+	   { [ "$c" = mirr ] && ! tc filter show dev l_mirr ingress | grep -q mirred; }; then
+		log "configuration $c could not be set up: skipped"
+		out "skip cfg=$c reason=\"setup failed (missing kernel feature?)\""
+		continue
+	fi
 	# frames for the target: its own MAC (filter mac, macvlan bridge);
 	# with mirred the lower's MAC, which the stack there accepts
 	if [ "$c" = mirr ]; then
-		DST_IN_MAC[$c]=$(cat "/sys/class/net/$l/address")
+		read -r "DST_IN_MAC[$c]" < "/sys/class/net/l_$c/address"
 	else
-		DST_IN_MAC[$c]=$(cat "/sys/class/net/$t/address")
+		read -r "DST_IN_MAC[$c]" < "/sys/class/net/$t/address"
 	fi
-	DST_OUT_MAC[$c]=$(ip -n "$PEER" -br link show "$p" | awk '{ print $3 }')
-}
-
-for c in $CFGS; do
-	k=$((k + 1))
-	if setup_cfg "$c"; then
-		OKCFGS="$OKCFGS $c"
-		out "cfg name=$c desc=\"${DESC[$c]}\""
-	else
-		log "configuration $c could not be set up: skipped"
-		out "skip cfg=$c reason=\"setup failed (missing kernel feature?)\""
-	fi
+	OKCFGS="$OKCFGS $c"
+	out "cfg name=$c desc=\"${DESC[$c]}\""
 done
 [ -n "$OKCFGS" ] || die "no configuration could be set up" "see the messages above"
 case " $OKCFGS " in
@@ -334,7 +360,6 @@ for _ in $(seq 50); do
 	[ "$(cat /sys/class/net/l_ptbr/brport/state)" = 3 ] && break
 	sleep 0.1
 done
-settle
 
 # ---------------------------------------------------------------- one run
 
@@ -513,17 +538,23 @@ elif [ -e $TR/events/kmem/kmem_cache_alloc/enable ]; then
 fi
 out "meta alloc_method=$ALLOC_METHOD"
 if [ "$ALLOC_METHOD" != none ]; then
+	# two runs per configuration, N and 2N frames: the difference of
+	# their counts is N frames' worth, without what a run costs once
+	# (pktgen's setup, reading the counters, tc for mirred's count)
 	n=20000
 	[ "$SMOKE" = 1 ] && n=2000
 	for c in $OKCFGS; do
 		[ "$ALLOC_METHOD" = tracing ] && { echo > $TR/trace; echo 1 > $TR/tracing_on; }
-		# the count covers the whole run, setup and reading included:
-		# the difference to the bare lower is what matters
 		a0=$(allocs_total)
 		pg_run in 60 1 "$c" "$n" || continue
 		a1=$(allocs_total)
+		f1=$PG_RX
+		pg_run in 60 1 "$c" $((2 * n)) || continue
+		a2=$(allocs_total)
+		f2=$PG_RX
 		[ "$ALLOC_METHOD" = tracing ] && echo 0 > $TR/tracing_on
-		out "alloc cfg=$c frames=$PG_RX allocs=$((a1 - a0))"
+		out "alloc cfg=$c frames=$((f2 - f1)) allocs=$(( (a2 - a1) - (a1 - a0) ))" \
+			"frames1=$f1 allocs1=$((a1 - a0)) frames2=$f2 allocs2=$((a2 - a1))"
 	done
 	[ "$ALLOC_METHOD" = tracing ] && echo 0 > $TR/events/kmem/enable
 fi
@@ -532,25 +563,43 @@ fi
 
 # Where the time goes: perf samples CPU 0 (pktgen's thread and the receive
 # softirq) by cpu-clock during one ingress run of 64-byte frames per
-# configuration; the top symbols by self time, and which share of the
-# samples ran inside virtnet's handler. The callchains also tell whether
-# anything under the handler allocates: a sample inside the slab allocator
-# or skb_clone() with virtnet_handle_frame() on its stack.
+# configuration; idle samples are left out. Printed: the leaf symbols with
+# the most samples, and which share of the samples ran with virtnet's hook
+# on the stack. The callchains also tell whether anything under the hook
+# allocates: a sample in the slab allocator or skb_clone() with
+# virtnet_handle_frame() on its stack.
 PERF=$(command -v perf || true)
+PROF_CFGS=""
+for c in bare vall vmac ptyp ptmc mvpt mvbr; do
+	case " $OKCFGS " in *" $c "*) PROF_CFGS="$PROF_CFGS $c" ;; esac
+done
 if [ "$PROFILE" = 1 ] && [ -n "$PERF" ] && [ -e /proc/sys/kernel/perf_event_paranoid ]; then
-	PD=$WORKDIR
 	log "profiles ($(( $(date +%s) - T0 )) s)"
 	n=$(( ${NCOUNT[in/60/1]:-20000} * 3 ))
-	for c in $OKCFGS; do
-		PG_WRAP=("$PERF" record -q -e cpu-clock -C 0 -g -o "$PD/$c.data" --)
-		pg_run in 60 1 "$c" "$n" 2>/dev/null || { PG_WRAP=(); log "perf record failed for $c"; continue; }
+	for c in $PROF_CFGS; do
+		PG_WRAP=("$PERF" record -q -e cpu-clock -C 0 -g -o "$WORKDIR/perf.data" --)
+		if ! pg_run in 60 1 "$c" "$n" 2>/dev/null; then
+			PG_WRAP=()
+			log "perf record failed for $c"
+			continue
+		fi
 		PG_WRAP=()
-		"$PERF" report -i "$PD/$c.data" --stdio --no-children --sort sym -g none \
-			--percent-limit 1 2>/dev/null |
-			awk -v c="$c" '/^ *[0-9.]+%/ { sub("%", "", $1); s = $NF; print "VNB prof cfg=" c " pct=" $1 " sym=" s }' |
-			head -20
-		"$PERF" script -i "$PD/$c.data" -F sym 2>/dev/null | awk -v c="$c" '
-			BEGIN { RS = "" }
+		# symbols from /proc/kallsyms: perf does not always find the .ko
+		# of an out-of-/lib/modules module (virtnet's showed as unknown)
+		"$PERF" script -i "$WORKDIR/perf.data" --kallsyms=/proc/kallsyms -F ip,sym 2>/dev/null |
+			awk 'BEGIN { RS = ""; FS = "\n" } !/do_idle/ { gsub(/\n/, " | "); print }' > "$WORKDIR/chains"
+		if [ -n "${VIRTNET_BENCH_DEBUGDIR:-}" ]; then
+			cp "$WORKDIR/chains" "$VIRTNET_BENCH_DEBUGDIR/chains.$c"
+			"$PERF" report -i "$WORKDIR/perf.data" --stdio --sort dso 2>&1 | head -30 > "$VIRTNET_BENCH_DEBUGDIR/dso.$c"
+			grep virtnet /proc/kallsyms > "$VIRTNET_BENCH_DEBUGDIR/kallsyms.virtnet"
+			cat /proc/modules > "$VIRTNET_BENCH_DEBUGDIR/modules"
+		fi
+		rm -f "$WORKDIR/perf.data"
+		# one line per sample: "ip sym | ip sym | ..." leaf first
+		awk '{ print $2 }' "$WORKDIR/chains" | sort | uniq -c | sort -rn | head -12 |
+			awk -v c="$c" -v n="$(wc -l < "$WORKDIR/chains")" \
+				'n > 0 { printf "VNB prof cfg=%s pct=%.2f sym=%s\n", c, 100 * $1 / n, $2 }'
+		awk -v c="$c" '
 			{
 				n++
 				if ($0 ~ /virtnet_handle_frame|virtnet_ptype_rcv/) {
@@ -559,8 +608,8 @@ if [ "$PROFILE" = 1 ] && [ -n "$PERF" ] && [ -e /proc/sys/kernel/perf_event_para
 						a++
 				}
 			}
-			END { printf "VNB profsum cfg=%s samples=%d in_handler=%d alloc_in_handler=%d\n", c, n, h, a }'
-		rm -f "$PD/$c.data"
+			END { printf "VNB profsum cfg=%s samples=%d in_handler=%d alloc_in_handler=%d\n", c, n, h, a }' \
+			"$WORKDIR/chains"
 	done
 fi
 
@@ -568,7 +617,6 @@ fi
 
 meminfo()	# the fields that grow with devices, kB
 {
-	settle
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
 	awk '/^(MemFree|Slab|SUnreclaim|Percpu|KernelStack|PageTables):/ { printf "%s=%s ", $1, $2 }' /proc/meminfo |
@@ -581,31 +629,27 @@ if [ "$SCALE" -gt 0 ]; then
 	log "scale: $SCALE veth pairs, then $SCALE virtnet devices ($(( $(date +%s) - T0 )) s)"
 	B=$WORKDIR/batch
 	for i in $(seq "$SCALE"); do echo "link add sa$i type veth peer name sb$i"; done > "$B"
-	udev_hold
+	mv=$(meminfo)
 	u0=$(usec_now)
 	ip -batch "$B" || die "creating $SCALE veth pairs failed" "give the guest more memory"
 	u1=$(usec_now)
-	udev_run
 	out "scale op=veth_create n=$SCALE usec=$((u1 - u0))"
 
 	m0=$(meminfo)
 	for i in $(seq "$SCALE"); do echo "link add link sa$i name sv$i type virtnet"; done > "$B"
-	udev_hold
 	u0=$(usec_now)
 	ip -batch "$B" || die "creating $SCALE virtnet devices failed" "see dmesg in the guest"
 	u1=$(usec_now)
-	udev_run
 	m1=$(meminfo)
 	out "scale op=create n=$SCALE usec=$((u1 - u0))"
+	out "scale op=mem_veth_before n=$SCALE $mv"
 	out "scale op=mem_before n=$SCALE $m0"
 	out "scale op=mem_after n=$SCALE $m1"
 
 	for i in $(seq "$SCALE"); do echo "link set sv$i up"; done > "$B"
-	udev_hold
 	u0=$(usec_now)
 	ip -batch "$B"
 	u1=$(usec_now)
-	udev_run
 	out "scale op=up n=$SCALE usec=$((u1 - u0))"
 
 	# ingress with all of them present: bare vs rxhandler, alternating
@@ -617,11 +661,9 @@ if [ "$SCALE" -gt 0 ]; then
 	run_matrix scale "$srounds" "$fc" "in/60/1"
 
 	for i in $(seq "$SCALE"); do echo "link del sv$i"; done > "$B"
-	udev_hold
 	u0=$(usec_now)
 	ip -batch "$B"
 	u1=$(usec_now)
-	udev_run
 	m2=$(meminfo)
 	out "scale op=delete n=$SCALE usec=$((u1 - u0))"
 	out "scale op=mem_deleted n=$SCALE $m2"
