@@ -1564,6 +1564,70 @@ t_bad_change_filter()
 		fail "filter mac: vnet0 kept the lower's address"
 }
 
+# An ipvlan device refuses rx_handlers (IFF_NO_RX_HANDLER): the core, not
+# virtnet's own checks, refuses mode rxhandler, after the device was
+# registered and linked to its lower; that unwinding leaves nothing.
+t_bad_no_rx_handler()
+{
+	bad_setup || return
+	ip -n "$NS_A" link add link lw0 name ipv0 type ipvlan mode l2 \
+		>/dev/null 2>&1 || {
+		skip "cannot create an ipvlan device (CONFIG_IPVLAN)"
+		return
+	}
+	reject "cannot register an rx_handler on the lower device" \
+		ip -n "$NS_A" link add link ipv0 name vnet0 type virtnet ||
+		return
+	no_virtnet_in "$NS_A" || return
+	if have_attrs; then
+		# Mode ptype needs no rx_handler.
+		vnet_add "$NS_A" ipv0 vnet0 ptype mac || return
+		run ip -n "$NS_A" link del vnet0 || return
+	fi
+	run ip -n "$NS_A" link del ipv0 || return
+	bad_after
+}
+
+# The attributes as Documentation/netlink/specs/rt-link.yaml describes
+# them: the kernel's YNL CLI creates a mode ptype, filter mac device and
+# reads both back. Needs the kernel tree around this directory.
+t_ynl()
+{
+	local top=$TEST_DIR/../../../../../.. cli spec idx req out
+
+	cli=$top/tools/net/ynl/pyynl/cli.py
+	spec=$top/Documentation/netlink/specs/rt-link.yaml
+	if [ ! -r "$cli" ] || [ ! -r "$spec" ]; then
+		skip "no tools/net/ynl/pyynl/cli.py and rt-link.yaml around" \
+			"this test (run it from a kernel tree)"
+		return
+	fi
+	python3 -c 'import yaml' 2>/dev/null || {
+		skip "python3 with the yaml module is needed"
+		return
+	}
+	bad_setup || return
+	idx=$(sys_read "$NS_A" class/net/lw0/ifindex) || return
+	req='{"ifname": "vnet0", "link": '$idx', "linkinfo": {"kind":'
+	req+=' "virtnet", "data": {"mode": "ptype", "filter": "mac"}}}'
+	run in_ns "$NS_A" python3 "$cli" --no-schema --spec "$spec" \
+		--do newlink --create --json "$req" || return
+	out=$(in_ns "$NS_A" python3 "$cli" --no-schema --spec "$spec" \
+		--do getlink --json '{"ifname": "vnet0"}' --output-json) || {
+		fail "YNL getlink vnet0"
+		return
+	}
+	expect_eq "linkinfo kind" \
+		"$(jq -r '.linkinfo.kind' <<<"$out")" virtnet || return
+	expect_eq "mode" "$(jq -r '.linkinfo.data.mode' <<<"$out")" ptype ||
+		return
+	expect_eq "filter" "$(jq -r '.linkinfo.data.filter' <<<"$out")" mac ||
+		return
+	expect_eq "link" "$(jq -r '.link' <<<"$out")" "$idx" || return
+	run ip -n "$NS_A" link del vnet0 || return
+	bad_after
+}
+
 # rmmod with devices present and traffic flowing.
 t_rmmod()
 {
@@ -1694,6 +1758,9 @@ all_cases()
 		t_bad_address
 	tcase "bad input: mode changed after creation" t_bad_change_mode
 	tcase "bad input: filter changed while up" t_bad_change_filter
+	tcase "bad input: lower refuses rx_handlers (ipvlan)" \
+		t_bad_no_rx_handler
+	tcase "ynl: rt-link spec creates and reads mode ptype filter mac" t_ynl
 	tcase "rmmod with devices and traffic" t_rmmod
 }
 
