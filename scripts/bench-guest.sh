@@ -25,7 +25,7 @@ SECS=			# target length of one run, seconds of guest time
 CLOCK=${VIRTNET_BENCH_CLOCK:-real}
 SCALE=1000		# devices for the scale test (0: skip it)
 SMOKE=0
-PROFILE=1		# perf profiles of the main receive paths
+PROFILE=1		# instruction counts per function (with scripts/bench's QEMU plugin)
 CELLS=""		# default: all dir/size/flows combinations
 CFGS="bare vall vmac ptyp ptmc ptbr mvpt mvbr ipvl mirr"
 IP=${VIRTNET_IP:-}
@@ -34,13 +34,14 @@ usage()
 {
 	cat <<EOF
 usage: $0 [--smoke] [--runs N] [--secs S] [--scale N] [--configs "LIST"] [--cells "LIST"]
-  --smoke        one round of one cell per direction, 20-device scale test
+  --smoke        one round of one cell per direction, 20-device scale test, no
+                 allocation or instruction counts
   --runs N       rounds (default $RUNS); each configuration runs once per round and cell
   --secs S       target guest seconds per run (default 0.1 with -icount, else 0.4)
   --scale N      devices for the scale test, 0 to skip (default $SCALE)
   --configs L    subset of: $CFGS
   --cells L      subset of DIR/SIZE/FLOWS, e.g. "in/60/1 out/1514/many"
-  --no-profile   skip the perf profiles (always skipped with --smoke)
+  --no-profile   skip the instruction counts per function (always skipped with --smoke)
 environment: VIRTNET_IP=path to an ip(8) that knows "type virtnet mode/filter"
 EOF
 	exit 2
@@ -112,7 +113,9 @@ if [ -z "$IP" ]; then
 		if [ -x "$c" ]; then IP=$c; break; fi
 	done
 fi
-if [ -n "$IP" ] && "$IP" link help type virtnet 2>&1 | grep -q rxhandler; then
+# (ip's help exits non-zero: no pipe into grep under pipefail)
+iphelp=$( [ -z "$IP" ] || "$IP" link add type virtnet help 2>&1 || true)
+if [[ $iphelp == *rxhandler* ]]; then
 	IP_KNOWS_VIRTNET=1
 else
 	IP=ip
@@ -238,8 +241,8 @@ PEERPG=/proc/$PEERPID/net/pktgen
 out "meta kernel=$(uname -r) cpus=$(nproc) date=$(date -u +%Y-%m-%dT%H:%MZ)" \
 	"ip=$([ "$IP_KNOWS_VIRTNET" = 1 ] && echo patched || echo stock+rtnetlink)" \
 	"runs=$RUNS secs=$SECS smoke=$SMOKE clock=$CLOCK"
-out "meta cpu=\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)\""
-accel=$(dmesg 2>/dev/null | sed -n 's/.*Hypervisor detected: //p' | head -1)
+out "meta cpu=\"$(sed -n 's/^model name[[:space:]]*: //p;T;q' /proc/cpuinfo)\""
+accel=$(dmesg 2>/dev/null | sed -n 's/.*Hypervisor detected: //p;T;q' || true)
 out "meta accel=\"${accel:-none (TCG)}\""
 out "meta mem_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)" \
 	"hz_clock=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo ?)"
@@ -249,7 +252,7 @@ KCONFIG=${VIRTNET_GUEST_CONFIG:-}
 for o in SLUB_TINY SLUB_STATS CC_OPTIMIZE_FOR_SIZE PREEMPT_NONE PREEMPT_LAZY PERF_EVENTS HZ; do
 	v="?"
 	if [ -n "$KCONFIG" ] && [ -r "$KCONFIG" ]; then
-		v=$(sed -n "s/^CONFIG_$o=//p" "$KCONFIG" | head -1)
+		v=$(sed -n "s/^CONFIG_$o=//p;T;q" "$KCONFIG")
 		v=${v:-n}
 	fi
 	out "meta config_$o=$v"
@@ -296,11 +299,15 @@ for c in $CFGS; do
 	mvbr)	echo "link add link $l name $t type macvlan mode bridge" ;;
 	ipvl)	echo "link add link $l name $t type ipvlan mode l2" ;;
 	mirr)	echo "link add $t type dummy"
-		cat >> "$WORKDIR/bt" <<-EOF
+		cat > "$WORKDIR/bt" <<-EOF
 		qdisc add dev $l clsact
 		filter add dev $l ingress matchall action mirred ingress redirect dev $t
 		qdisc add dev $t clsact
 		filter add dev $t egress matchall action mirred egress redirect dev $l
+		EOF
+		cat > "$WORKDIR/bt_off" <<-EOF
+		qdisc del dev $l clsact
+		qdisc del dev $t clsact
 		EOF
 		;;
 	esac >> "$WORKDIR/b1"
@@ -318,7 +325,13 @@ if [ ${#NLV[@]} -gt 0 ]; then
 fi
 "$IP" -force -batch "$WORKDIR/b2" 2>/dev/null || true
 ip -n "$PEER" -force -batch "$WORKDIR/bp" || die "setting up the peer namespace failed" "see the messages above"
-[ -f "$WORKDIR/bt" ] && { tc -force -batch "$WORKDIR/bt" || log "tc setup failed (see above)"; }
+# tc's filters exist only while the mirred configuration runs: a clsact
+# qdisc anywhere turns on the static keys that make every device's receive
+# (and transmit) path look for tc hooks, which would cost every other
+# configuration, and virtnet's second receive pass twice
+mirr_on() { tc -force -batch "$WORKDIR/bt" || log "tc setup failed (see above)"; }
+mirr_off() { tc -force -batch "$WORKDIR/bt_off" 2>/dev/null || true; }
+[ -f "$WORKDIR/bt" ] && mirr_on
 
 # MAC addresses of the peers
 while read -r name _ mac _; do
@@ -344,6 +357,7 @@ for c in $CFGS; do
 	OKCFGS="$OKCFGS $c"
 	out "cfg name=$c desc=\"${DESC[$c]}\""
 done
+[ -f "$WORKDIR/bt" ] && mirr_off
 [ -n "$OKCFGS" ] || die "no configuration could be set up" "see the messages above"
 case " $OKCFGS " in
 *" bare "*) ;;
@@ -380,14 +394,13 @@ count()	# DIR CFG
 }
 
 pgset() { echo "$2" > "$1"; }
-PG_WRAP=()	# a command that wraps the start of a run (perf record)
 
 # pg_run DIR SIZE FLOWS CFG COUNT: configure pktgen (one device on the
 # thread of CPU 0), run it; sets PG_SENT, PG_USEC (pktgen's time), PG_RX
 pg_run()
 {
 	local dir=$1 size=$2 flows=$3 c=$4 n=$5 base dev odev dmac dip sip0 sip1 mode
-	local before line ok=0 re
+	local before line ok=0 try
 
 	if [ "$dir" = in ]; then
 		base=$PEERPG odev=p_$c dmac=${DST_IN_MAC[$c]}
@@ -431,31 +444,53 @@ pg_run()
 		pgset "$dev" "udp_src_max 9"
 	fi
 
+	[ "$c" = mirr ] && mirr_on
 	count "$dir" "$c"
 	before=$CNT
-	if [ ${#PG_WRAP[@]} -gt 0 ]; then
-		if [ "$dir" = in ]; then
-			"${PG_WRAP[@]}" ip netns exec "$PEER" sh -c "echo start > $PG/pgctrl"
-		else
-			"${PG_WRAP[@]}" sh -c "echo start > $PG/pgctrl"
-		fi
-	elif [ "$dir" = in ]; then
+	pg_start "$dir"
+	# pgctrl's start returns when the thread is no longer running; if it
+	# looked before the thread had even started (rarely, under load), the
+	# result is not there yet: wait for it, or start again if it never ran
+	for try in $(seq 100); do
+		pg_result "$dev" && break
+		case "$try:$PG_LINE" in
+		30:*Starting*|30:*Running*) ;;
+		30:*) log "pktgen on $odev did not run ($PG_LINE): starting it again"
+			pg_start "$dir" ;;
+		esac
+		sleep 0.1
+	done
+	count "$dir" "$c"
+	PG_RX=$((CNT - before))
+	[ "$c" = mirr ] && mirr_off
+	[ -n "$PG_USEC" ] || { log "pktgen on $odev gave no result: $PG_LINE"; return 1; }
+}
+
+pg_start()	# DIR: start the pktgen threads of the sending namespace, wait for them
+{
+	if [ "$1" = in ]; then
 		peer_do "echo start > $PG/pgctrl"
 	else
 		echo start > "$PG/pgctrl"
 	fi
-	count "$dir" "$c"
-	PG_RX=$((CNT - before))
-	# "Result: OK: 123456(c123000+d456) usec, 100000 (60byte,0frags)"
-	PG_USEC='' PG_SENT=''
-	re='^Result: OK: ([0-9]+)\(c[0-9]+\+d[0-9]+\) usec, ([0-9]+) '
+}
+
+# pg_result DEVFILE: PG_USEC, PG_SENT from a finished run's result line
+# "Result: OK: 123456(c123000+d456) usec, 100000 (60byte,0frags)"; the
+# line as it is in PG_LINE
+pg_result()
+{
+	local line re='^Result: OK: ([0-9]+)\(c[0-9]+\+d[0-9]+\) usec, ([0-9]+) '
+
+	PG_USEC='' PG_SENT='' PG_LINE=''
 	while IFS= read -r line; do
+		case "$line" in Result:*) PG_LINE=$line ;; esac
 		if [[ $line =~ $re ]]; then
 			PG_USEC=${BASH_REMATCH[1]}
 			PG_SENT=${BASH_REMATCH[2]}
 		fi
-	done < "$dev"
-	[ -n "$PG_USEC" ] || { log "pktgen on $odev gave no result: $(grep Result "$dev")"; return 1; }
+	done < "$1"
+	[ -n "$PG_USEC" ]
 }
 
 # ---------------------------------------------------------------- matrix
@@ -537,12 +572,11 @@ elif [ -e $TR/events/kmem/kmem_cache_alloc/enable ]; then
 	echo 4096 > $TR/buffer_size_kb || true
 fi
 out "meta alloc_method=$ALLOC_METHOD"
-if [ "$ALLOC_METHOD" != none ]; then
+if [ "$ALLOC_METHOD" != none ] && [ "$SMOKE" = 0 ]; then
 	# two runs per configuration, N and 2N frames: the difference of
 	# their counts is N frames' worth, without what a run costs once
 	# (pktgen's setup, reading the counters, tc for mirred's count)
 	n=20000
-	[ "$SMOKE" = 1 ] && n=2000
 	for c in $OKCFGS; do
 		[ "$ALLOC_METHOD" = tracing ] && { echo > $TR/trace; echo 1 > $TR/tracing_on; }
 		a0=$(allocs_total)
@@ -559,58 +593,45 @@ if [ "$ALLOC_METHOD" != none ]; then
 	[ "$ALLOC_METHOD" = tracing ] && echo 0 > $TR/events/kmem/enable
 fi
 
-# ---------------------------------------------------------------- profiles
+# ---------------------------------------------------------------- instruction counts
 
-# Where the time goes: perf samples CPU 0 (pktgen's thread and the receive
-# softirq) by cpu-clock during one ingress run of 64-byte frames per
-# configuration; idle samples are left out. Printed: the leaf symbols with
-# the most samples, and which share of the samples ran with virtnet's hook
-# on the stack. The callchains also tell whether anything under the hook
-# allocates: a sample in the slab allocator or skb_clone() with
-# virtnet_handle_frame() on its stack.
-PERF=$(command -v perf || true)
-PROF_CFGS=""
-for c in bare vall vmac ptyp ptmc mvpt mvbr; do
-	case " $OKCFGS " in *" $c "*) PROF_CFGS="$PROF_CFGS $c" ;; esac
-done
-if [ "$PROFILE" = 1 ] && [ -n "$PERF" ] && [ -e /proc/sys/kernel/perf_event_paranoid ]; then
-	log "profiles ($(( $(date +%s) - T0 )) s)"
-	n=$(( ${NCOUNT[in/60/1]:-20000} * 3 ))
-	for c in $PROF_CFGS; do
-		PG_WRAP=("$PERF" record -q -e cpu-clock -C 0 -g -o "$WORKDIR/perf.data" --)
-		if ! pg_run in 60 1 "$c" "$n" 2>/dev/null; then
-			PG_WRAP=()
-			log "perf record failed for $c"
-			continue
-		fi
-		PG_WRAP=()
-		# symbols from /proc/kallsyms: perf does not always find the .ko
-		# of an out-of-/lib/modules module (virtnet's showed as unknown)
-		"$PERF" script -i "$WORKDIR/perf.data" --kallsyms=/proc/kallsyms -F ip,sym 2>/dev/null |
-			awk 'BEGIN { RS = ""; FS = "\n" } !/do_idle/ { gsub(/\n/, " | "); print }' > "$WORKDIR/chains"
-		if [ -n "${VIRTNET_BENCH_DEBUGDIR:-}" ]; then
-			cp "$WORKDIR/chains" "$VIRTNET_BENCH_DEBUGDIR/chains.$c"
-			"$PERF" report -i "$WORKDIR/perf.data" --stdio --sort dso 2>&1 | head -30 > "$VIRTNET_BENCH_DEBUGDIR/dso.$c"
-			grep virtnet /proc/kallsyms > "$VIRTNET_BENCH_DEBUGDIR/kallsyms.virtnet"
-			cat /proc/modules > "$VIRTNET_BENCH_DEBUGDIR/modules"
-		fi
-		rm -f "$WORKDIR/perf.data"
-		# one line per sample: "ip sym | ip sym | ..." leaf first
-		awk '{ print $2 }' "$WORKDIR/chains" | sort | uniq -c | sort -rn | head -12 |
-			awk -v c="$c" -v n="$(wc -l < "$WORKDIR/chains")" \
-				'n > 0 { printf "VNB prof cfg=%s pct=%.2f sym=%s\n", c, 100 * $1 / n, $2 }'
-		awk -v c="$c" '
-			{
-				n++
-				if ($0 ~ /virtnet_handle_frame|virtnet_ptype_rcv/) {
-					h++
-					if ($0 ~ /kmem_cache_alloc|__kmalloc|kmalloc_|skb_clone|__alloc_skb|pskb_expand_head|skb_copy/)
-						a++
-				}
-			}
-			END { printf "VNB profsum cfg=%s samples=%d in_handler=%d alloc_in_handler=%d\n", c, n, h, a }' \
-			"$WORKDIR/chains"
+# Where the instructions go: with scripts/bench's QEMU plugin loaded
+# (VIRTNET_BENCH_INSN_DIR set), every write to /proc/sys/vm/stat_refresh
+# makes QEMU dump the instruction counts of each kernel code block since
+# the previous one. Two ingress or egress runs of 64-byte frames per
+# configuration, N and 2N frames, each between two such marks: the
+# difference of the two counts is N frames' worth, without what a run costs
+# once. scripts/bench turns the counts into instructions per frame and
+# kernel function (bench-report --insn) with the symbols saved here.
+INSN_DIR=${VIRTNET_BENCH_INSN_DIR:-}
+MARKS=0
+insn_mark() { echo 1 > /proc/sys/vm/stat_refresh; MARKS=$((MARKS + 1)); }
+insn_window()	# DIR CFG
+{
+	local dir=$1 c=$2 n f1 f2 m1
+
+	n=$(( ${NCOUNT[$dir/60/1]:-20000} ))
+	insn_mark
+	pg_run "$dir" 60 1 "$c" "$n" || return 0
+	f1=$PG_RX
+	insn_mark
+	m1=$((MARKS - 1))	# the plugin numbers its dumps from 0
+	pg_run "$dir" 60 1 "$c" $((2 * n)) || return 0
+	f2=$PG_RX
+	insn_mark
+	out "insnwin dir=$dir cfg=$c mark1=$m1 mark2=$((m1 + 1)) frames1=$f1 frames2=$f2"
+}
+if [ "$PROFILE" = 1 ] && [ -n "$INSN_DIR" ] && [ -w /proc/sys/vm/stat_refresh ]; then
+	log "instruction counts ($(( $(date +%s) - T0 )) s)"
+	for c in bare vall vmac ptyp ptmc ptbr mvpt mvbr ipvl mirr; do
+		case " $OKCFGS " in *" $c "*) insn_window in "$c" ;; esac
 	done
+	for c in bare vall vmac ptyp mvpt mvbr ipvl mirr; do
+		case " $OKCFGS " in *" $c "*) insn_window out "$c" ;; esac
+	done
+	# the kernel's text symbols, modules included, for the addresses
+	awk '$2 ~ /^[tTwW]$/ { print $1, $3, $4 }' /proc/kallsyms > "$INSN_DIR/kallsyms" ||
+		log "cannot write $INSN_DIR/kallsyms"
 fi
 
 # ---------------------------------------------------------------- scale
@@ -625,6 +646,19 @@ meminfo()	# the fields that grow with devices, kB
 
 usec_now() { echo $(( $(date +%s%N) / 1000 )); }
 
+slab_bytes()	# FILE: "cache bytes" per slab cache (objects in use x object size)
+{
+	local d o z
+
+	for d in /sys/kernel/slab/*/; do
+		[ -L "${d%/}" ] && continue	# alias of a merged cache
+		read -r o _ < "$d/objects" || continue
+		read -r z < "$d/object_size" || continue
+		d=${d%/}
+		echo "${d##*/} $((o * z))"
+	done > "$1"
+}
+
 if [ "$SCALE" -gt 0 ]; then
 	log "scale: $SCALE veth pairs, then $SCALE virtnet devices ($(( $(date +%s) - T0 )) s)"
 	B=$WORKDIR/batch
@@ -636,11 +670,32 @@ if [ "$SCALE" -gt 0 ]; then
 	out "scale op=veth_create n=$SCALE usec=$((u1 - u0))"
 
 	m0=$(meminfo)
+	slab_bytes "$WORKDIR/slab0"
 	for i in $(seq "$SCALE"); do echo "link add link sa$i name sv$i type virtnet"; done > "$B"
 	u0=$(usec_now)
 	ip -batch "$B" || die "creating $SCALE virtnet devices failed" "see dmesg in the guest"
 	u1=$(usec_now)
 	m1=$(meminfo)
+	slab_bytes "$WORKDIR/slab1"
+	# where the slab memory of a device goes: the caches that grew most;
+	# a merged cache (":0004096") is shown with the names merged into it
+	find /sys/kernel/slab -maxdepth 1 -type l -printf '%f %l\n' |
+		awk '{ n = $2; sub(".*/", "", n); print $1, n }' > "$WORKDIR/slabalias" || true
+	awk -v n="$SCALE" 'NR == FNR { b[$1] = $2; next }
+		{ d = $2 - b[$1]; if (d > 0) printf "%d %s\n", d, $1 }' \
+		"$WORKDIR/slab0" "$WORKDIR/slab1" | sort -rn |
+		awk -v n="$SCALE" -v al="$WORKDIR/slabalias" '
+			BEGIN {
+				while ((getline l < al) > 0) {
+					split(l, f, " ")
+					if (length(names[f[2]]) < 60)
+						names[f[2]] = names[f[2]] (names[f[2]] == "" ? "" : ",") f[1]
+				}
+			}
+			NR <= 10 {
+				printf "VNB scaleslab cache=%s aliases=%s bytes_per_dev=%.0f\n",
+					$2, (names[$2] == "" ? "-" : names[$2]), $1 / n
+			}'
 	out "scale op=create n=$SCALE usec=$((u1 - u0))"
 	out "scale op=mem_veth_before n=$SCALE $mv"
 	out "scale op=mem_before n=$SCALE $m0"
@@ -654,7 +709,7 @@ if [ "$SCALE" -gt 0 ]; then
 
 	# ingress with all of them present: bare vs rxhandler, alternating
 	fc=""
-	for c in bare vall mvbr; do
+	for c in bare vall ptmc mvbr; do
 		case " $OKCFGS " in *" $c "*) fc="$fc $c" ;; esac
 	done
 	srounds=$RUNS
@@ -669,7 +724,10 @@ if [ "$SCALE" -gt 0 ]; then
 	out "scale op=mem_deleted n=$SCALE $m2"
 
 	for i in $(seq "$SCALE"); do echo "link del sa$i"; done > "$B"
+	u0=$(usec_now)
 	ip -batch "$B"
+	u1=$(usec_now)
+	out "scale op=veth_delete n=$SCALE usec=$((u1 - u0))"
 	rm -f "$B"
 fi
 
