@@ -1380,20 +1380,25 @@ t_bad_second()
 # nothing created.
 t_bad_attr_value()
 {
-	local what out rc
+	local what out rc msg
 
 	need_attrs || return
 	bad_setup || return
 	for what in "mode bogus" "filter bogus"; do
+		case $what in
+		mode*) msg='mode must be "rxhandler" or "ptype"' ;;
+		*) msg='filter must be "all" or "mac"' ;;
+		esac
 		# shellcheck disable=SC2086 # $what is two words
 		out=$("$IP" -n "$NS_A" link add link lw0 name vnet0 \
 			type virtnet $what 2>&1)
 		rc=$?
 		[ "$rc" -ne 0 ] ||
 			{ fail "accepted: type virtnet $what"; return; }
-		[ -n "$out" ] || {
-			fail "type virtnet $what: exit $rc and no message"
-			return
+		grep -qF -- "$msg" <<<"$out" || {
+			fail "type virtnet $what: exit $rc without '$msg':"
+			show <<<"$out"
+			return 1
 		}
 		log "rejected (exit $rc): $(head -n 1 <<<"$out")"
 		bad_after || return
