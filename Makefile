@@ -50,7 +50,7 @@ v414-vmtest:
 
 soak:
 	@$(S)/deps
-	@$(S)/soak $(if $(DURATION),--duration $(DURATION))
+	@$(S)/soak $(if $(DURATION),--duration $(DURATION)) $(if $(TREE),--tree $(TREE))
 
 bench:
 	@$(S)/deps
