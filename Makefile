@@ -17,44 +17,44 @@ deps:
 	@$(S)/deps
 
 check:
-	@$(S)/check
+	@$(S)/check/run
 
 demo:
 	@$(S)/deps
-	@$(S)/demo
+	@$(S)/vm/demo
 
 patches:
 	@set -e; for t in $(PATCH_TARGETS); do \
-		if [ $$t = v4.14 ]; then KSRC=$(KSRC_V4_14) $(S)/get-kernel $$t >/dev/null; \
-		else $(S)/get-kernel $$t >/dev/null; fi; \
-		$(S)/gen-series $$t; \
+		if [ $$t = v4.14 ]; then KSRC=$(KSRC_V4_14) $(S)/trees/get-kernel $$t >/dev/null; \
+		else $(S)/trees/get-kernel $$t >/dev/null; fi; \
+		$(S)/series/generate $$t; \
 	done
 
 kunit:
 	@$(S)/deps
-	@$(S)/get-kernel mainline >/dev/null
-	@$(S)/apply-series mainline >/dev/null
-	@$(S)/run-kunit mainline
+	@$(S)/trees/get-kernel mainline >/dev/null
+	@$(S)/trees/apply-series mainline >/dev/null
+	@$(S)/check/kunit mainline
 
 vmtest:
 	@$(S)/deps
-	@$(S)/get-kernel mainline >/dev/null
-	@$(S)/apply-series mainline >/dev/null
-	@$(S)/vmtest
+	@$(S)/trees/get-kernel mainline >/dev/null
+	@$(S)/trees/apply-series mainline >/dev/null
+	@$(S)/vm/selftests
 
 # The v4.14 series on a 4.14 tree given by path, in a QEMU guest.
 v414-vmtest:
 	@test -n "$(KSRC_V4_14)" || \
 		{ echo "usage: make v414-vmtest KSRC_V4_14=/path/to/linux-4.14.y" >&2; exit 1; }
-	@KSRC=$(KSRC_V4_14) $(S)/run-v4.14-vm
+	@KSRC=$(KSRC_V4_14) $(S)/vm/run-v4.14
 
 soak:
 	@$(S)/deps
-	@$(S)/soak $(if $(DURATION),--duration $(DURATION)) $(if $(TREE),--tree $(TREE))
+	@$(S)/soak/run $(if $(DURATION),--duration $(DURATION)) $(if $(TREE),--tree $(TREE))
 
 bench:
 	@$(S)/deps
-	@$(S)/bench
+	@$(S)/bench/run
 
 clean-cache:
 	rm -rf "$${VIRTNET_CACHE:-$$HOME/.cache/virtnet}"

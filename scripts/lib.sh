@@ -40,7 +40,7 @@ VIRTNET_TARGETS="mainline v6.12 v6.1 v4.14"
 # shellcheck disable=SC2034 # for the scripts that source this file
 VIRTNET_CI_TARGETS="mainline v6.12 v6.1"
 
-_LIB_PROG=$(basename "$0")
+_LIB_PROG=$(realpath -m --relative-to="$REPO/scripts" "$0" 2>/dev/null || basename "$0")
 _LIB_STAGE=
 _LIB_STAGE_T0=0
 _LIB_EXIT_CMDS=()

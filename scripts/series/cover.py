@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Fill in the cover letter of a generated series (called by gen-series).
+"""Fill in the cover letter of a generated series (called by series/generate).
 
 usage: cover.py COVER_PATCH SUBJECT_FILE BODY_FILE BASE TARGET [TAG...]
        cover.py --body BODY_FILE BASE TARGET [TAG...]   (print the body)
 
 TAGs name what the target's series has beyond the target itself
-(gen-series passes "kunit" when the series has the KUnit patch).
+(series/generate passes "kunit" when the series has the KUnit patch).
 
 The body file is one text for every target. What differs per target is
 in conditional blocks, each marker alone on its line:

@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# Shared part of scripts/series/backport/TARGET.sh: derive the driver for an older
+# kernel from the mainline source with Coccinelle, the way the kernel's
+# backports project does it. Sourced, not run.
+#
+# Each target applies an ordered list of semantic patches from rules/, one
+# per API change, each commented with the kernel version that made the
+# change. Older targets apply the lists of the newer ones first:
+#	v6.12 = RULES_V6_12
+#	v6.1  = RULES_V6_12 + RULES_V6_1
+#	v4.14 = RULES_V6_12 + RULES_V6_1 + RULES_V4_14
+# After the rules, post.py lays out what Coccinelle added in kernel style
+# (whitespace only, checked) and, for v4.14, does the two edits Coccinelle
+# cannot express (comments and preprocessor blocks); see post.py.
+
+# 7.3 -> 6.12
+RULES_V6_12="
+	netdev-lock-header
+	newlink-params
+	module-import-ns
+"
+# 6.12 -> 6.1
+RULES_V6_1="
+	lltx
+	dstats-to-tstats
+	kunit-tstats
+	kunit-param-desc
+"
+# 6.1 -> 4.14
+RULES_V4_14="
+	pcpu-stat-type
+	sw-netstats
+	core-stats
+	netdev-tracker
+	eth-hw-addr-set
+	tso-max
+	upper-dev-link-extack
+	ptype-ignore-outgoing
+	nla-policy-max
+	kunit-visibility
+"
+
+backport_die() {
+	echo "backport: $*" >&2
+	exit 1
+}
+
+# backport TARGET WORKTREE: apply TARGET's rules to the driver in WORKTREE.
+backport() {
+	target=$1
+	tree=$2
+	here=$(cd "$(dirname "$0")" && pwd)
+
+	case $target in
+	v6.12) rules=$RULES_V6_12 ;;
+	v6.1) rules="$RULES_V6_12 $RULES_V6_1" ;;
+	v4.14) rules="$RULES_V6_12 $RULES_V6_1 $RULES_V4_14" ;;
+	*) backport_die "unknown target '$target'" ;;
+	esac
+
+	[ -n "$tree" ] || backport_die "usage: $0 WORKTREE (a kernel tree with drivers/net/virtnet/ in it)"
+	dir=$tree/drivers/net/virtnet
+	[ -f "$dir/virtnet.h" ] ||
+		backport_die "$dir/virtnet.h not found: copy the driver into the tree first"
+	command -v spatch >/dev/null ||
+		backport_die "spatch not found: install coccinelle (apt-get install coccinelle)"
+	command -v python3 >/dev/null ||
+		backport_die "python3 not found"
+
+	# Fixed file order, no includes, one job: the same input always
+	# gives the same output. spatch takes the files of one run as one
+	# program ("depends on" a match in any of them), so the driver's
+	# files go together and a test suite goes alone: a rule keyed to the
+	# driver's own ops must not fire on a test's fake device.
+	driver=$(cd "$dir" && printf '%s\n' *.h *.c | LC_ALL=C sort | grep -v '_kunit\.c$')
+	tests=$(cd "$dir" && LC_ALL=C ls -- *_kunit.c 2>/dev/null || true)
+	for rule in $rules; do
+		sp=$here/rules/$rule.cocci
+		[ -f "$sp" ] || backport_die "missing rule file $sp"
+		for group in "$driver" $tests; do
+			# shellcheck disable=SC2086 # a list of file names
+			log=$(cd "$dir" && spatch --very-quiet --no-show-diff \
+				--no-includes --jobs 1 --in-place --sp-file "$sp" \
+				$group 2>&1) ||
+				backport_die "spatch failed with $sp on $dir: $log"
+			# spatch reports some failures (an unparsable file, a
+			# conflict between two matches) on stderr and still
+			# exits 0.
+			if [ -n "$log" ]; then
+				backport_die "spatch complained with $sp on $dir: $log"
+			fi
+		done
+	done
+
+	python3 "$here/post.py" "$target" "$dir" ||
+		backport_die "post.py $target failed on $dir"
+}
