@@ -14,13 +14,21 @@ import re
 import sys
 
 
+def write(path, text):
+    """Replace PATH, never write through it: scripts/series/backport/mktree
+    hands us hard-linked copies of a pristine tree."""
+    tmp = path + '.place-new'
+    with open(tmp, 'w') as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
 def edit(path, fn):
     with open(path) as f:
         old = f.read()
     new = fn(old)
     if new != old:
-        with open(path, 'w') as f:
-            f.write(new)
+        write(path, new)
 
 
 def insert_before(path, anchor, text):
@@ -82,6 +90,28 @@ def maintainers(path, snippet):
     edit(path, fn)
 
 
+def copy(src, dst):
+    with open(src) as f:
+        write(dst, f.read())
+
+
+def kunit(repo):
+    src = os.path.join(repo, 'kunit')
+    dst = 'drivers/net/virtnet/tests'
+    os.makedirs(dst, exist_ok=True)
+    for name in sorted(os.listdir(src)):
+        if name == 'Makefile' or name.endswith(('.c', '.h')):
+            copy(os.path.join(src, name), os.path.join(dst, name))
+    copy(os.path.join(src, '.kunitconfig'), 'drivers/net/virtnet/.kunitconfig')
+    with open(os.path.join(src, 'Kconfig')) as f:
+        frag = f.read()
+    edit('drivers/net/virtnet/Kconfig',
+         lambda s: s if frag in s else s + '\n' + frag)
+    hook = 'obj-$(CONFIG_VIRTNET_KUNIT_TEST) += tests/\n'
+    edit('drivers/net/virtnet/Makefile',
+         lambda s: s if hook in s else s + hook)
+
+
 def ynl(fragment):
     """Describe the attributes in the rt-link YNL spec, next to netkit's."""
     spec = 'Documentation/netlink/specs/rt-link.yaml'
@@ -113,11 +143,9 @@ def main():
                      'obj-$(CONFIG_IPVLAN) += ipvlan/\n',
                      'obj-$(CONFIG_VIRTNET) += virtnet/\n')
     elif step == 'kunit':
-        for name in ('Kconfig', 'Makefile'):
-            with open(os.path.join(repo, 'kunit', name)) as f:
-                frag = f.read()
-            edit('drivers/net/virtnet/' + name,
-                 lambda s: s if frag in s else s + '\n' + frag)
+        # The suites in drivers/net/virtnet/tests/, the symbol in the
+        # driver's Kconfig, .kunitconfig where kunit.py looks for it.
+        kunit(repo)
     elif step == 'selftests':
         # Among the drivers/net targets where they exist (they are not in
         # sorted position in the whole list), else among all targets.

@@ -72,14 +72,19 @@ backport() {
 	# Fixed file order, no includes, one job: the same input always
 	# gives the same output. spatch takes the files of one run as one
 	# program ("depends on" a match in any of them), so the driver's
-	# files go together and a test suite goes alone: a rule keyed to the
-	# driver's own ops must not fire on a test's fake device.
-	driver=$(cd "$dir" && printf '%s\n' *.h *.c | LC_ALL=C sort | grep -v '_kunit\.c$')
-	tests=$(cd "$dir" && LC_ALL=C ls -- *_kunit.c 2>/dev/null || true)
+	# files go together and the KUnit suites (tests/) together: a rule
+	# keyed to the driver's own ops must not fire on a test's fake
+	# device.
+	driver=$(cd "$dir" && printf '%s\n' *.h *.c | LC_ALL=C sort)
+	tests=
+	if [ -d "$dir/tests" ]; then
+		tests=$(cd "$dir" && printf '%s\n' tests/*.h tests/*.c | LC_ALL=C sort)
+	fi
 	for rule in $rules; do
 		sp=$here/rules/$rule.cocci
 		[ -f "$sp" ] || backport_die "missing rule file $sp"
-		for group in "$driver" $tests; do
+		for group in "$driver" "$tests"; do
+			[ -n "$group" ] || continue
 			# shellcheck disable=SC2086 # a list of file names
 			log=$(cd "$dir" && spatch --very-quiet --no-show-diff \
 				--no-includes --jobs 1 --in-place --sp-file "$sp" \

@@ -311,7 +311,10 @@ def main():
     if len(sys.argv) != 3:
         raise SystemExit('usage: post.py TARGET DIR')
     target, d = sys.argv[1], sys.argv[2]
-    for name in sorted(os.listdir(d)):
+    names = sorted(os.listdir(d))
+    if os.path.isdir(os.path.join(d, 'tests')):
+        names += ['tests/' + n for n in sorted(os.listdir(os.path.join(d, 'tests')))]
+    for name in names:
         if not name.endswith(('.c', '.h')):
             continue
         path = os.path.join(d, name)
