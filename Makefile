@@ -9,7 +9,7 @@ S := scripts
 # v4.14 has no Debian package: pass a tree with KSRC_V4_14=/path.
 PATCH_TARGETS := mainline v6.12 v6.1 $(if $(KSRC_V4_14),v4.14)
 
-.PHONY: all deps check demo patches kunit vmtest v414-vmtest soak bench clean-cache
+.PHONY: all deps check demo patches kunit vmtest v414-vmtest soak faults bench clean-cache
 
 all: check
 
@@ -51,6 +51,11 @@ v414-vmtest:
 soak:
 	@$(S)/deps
 	@$(S)/soak/run $(if $(DURATION),--duration $(DURATION)) $(if $(TREE),--tree $(TREE))
+
+# fail-nth sweeps of every control operation in the debug guest.
+faults:
+	@$(S)/deps
+	@$(S)/faults/run $(if $(OPS),--ops "$(OPS)")
 
 bench:
 	@$(S)/deps

@@ -244,6 +244,18 @@ worktree_ready()
 	[ "$common" = "$(cd "$2/.git" && pwd -P)" ]
 }
 
+# SPLAT_RE: what in a guest kernel log is a kernel bug report, the lines
+# netdev's runners and syzkaller look for (kernel splats, lockdep, RCU,
+# KASAN/UBSAN/kmemleak, refcount and reference tracker reports, a device
+# reference never released, hung tasks and stalls).
+SPLAT_RE='BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|Kernel panic|RIP:|Call Trace|'
+SPLAT_RE+='possible circular locking|possible recursive locking|inconsistent lock state|'
+SPLAT_RE+='suspicious RCU|sleeping function called from invalid context|'
+SPLAT_RE+='unreferenced object|kmemleak: .*suspected memory leak|'
+SPLAT_RE+='refcount_t:|ref_tracker|waiting for .* to become free|list_(add|del) corruption|'
+SPLAT_RE+='blocked for more than|detected stall|self-detected stall|soft lockup|hard LOCKUP'
+export SPLAT_RE
+
 # --- names used by scripts written before this file settled ---------------
 # shellcheck disable=SC2034 # for the scripts that source this file
 JOBS=$VIRTNET_JOBS

@@ -1,0 +1,297 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# faults/sweep.sh - the guest side of "make faults": every control operation
+# of virtnet run once per fault point, with the N-th fault-injectable call
+# (slab, page allocator) of the request failed through
+# /proc/thread-self/fail-nth, for N = 1, 2, ... until a run no longer hits
+# a fault. Run by scripts/faults/run inside the debug guest (as root, in a
+# throw-away VM: it loads the virtnet module and creates devices fx-* and a
+# namespace fx-other).
+#
+# usage: faults/sweep.sh [OP...]        (default: every operation below)
+#
+# Environment:
+#   NLREQ       the request tool (scripts/faults/nlreq.c, built by run)
+#   VIRTNET_KO  load the driver with "insmod VIRTNET_KO" rather than
+#               "modprobe virtnet"
+#   MAXN        give up an operation after this many points (default 400)
+#
+# After every N the request either succeeded (and did what it asks), or it
+# failed and left nothing: the lower's state (upper links, whether a new
+# rxhandler virtnet can take its rx_handler, virtnet taps in
+# /proc/net/ptype, promiscuity and allmulti counts, unicast and multicast
+# lists) and the virtnet devices are as before the request. After the
+# clean-up of every N the state is the baseline again. At the end the
+# module must unload with no reference left, and kmemleak must be clean.
+#
+# Output: one "FAULTS op=OP points=K succeeded=A failed=B dirty=D" line per
+# operation, "faults: FAIL ..." lines for what differed, and
+# "faults: result: ..." last. Exit status: 0 all clean, 1 a check failed,
+# 4 the setup failed.
+
+set -u
+
+NLREQ=${NLREQ:?NLREQ must name the nlreq binary}
+MAXN=${MAXN:-400}
+L=fx-l0			# the lower (a veth end) and its peer
+P=fx-p0
+NS=fx-other		# the namespace devices are moved to
+MAC_A=02:00:00:00:fa:01
+MAC_B=02:00:00:00:fa:02
+FAILS=0
+
+OPS_ALL="newlink-rx-all newlink-rx-mac newlink-pt-all newlink-pt-mac
+newlink-addr newlink-mtu up-rx-all up-pt-mac down-rx-all down-pt-mac
+filter mtu address dellink netns-vnet netns-lower dellink-lower"
+
+log() { echo "faults: $*"; }
+fail() { FAILS=$((FAILS + 1)); log "FAIL $*"; }
+
+# --- state -------------------------------------------------------------------
+
+# probe: can a new virtnet in mode rxhandler take the lower's rx_handler?
+probe()
+{
+	if "$NLREQ" newlink fx-probe "$L" >/dev/null 2>&1; then
+		"$NLREQ" dellink fx-probe >/dev/null
+		echo "rx_handler: free"
+	else
+		echo "rx_handler: taken"
+	fi
+}
+
+# snap: everything a failed request must leave as it found it.
+snap()
+{
+	local d
+
+	echo "devices: $(cd /sys/class/net && echo *)"
+	echo "in $NS: $(ip -n "$NS" -o link show | awk -F': ' '{ print $2 }' | sort | tr '\n' ' ')"
+	[ -e "/sys/class/net/$L" ] || { echo "no lower"; return; }
+	echo "uppers: $(cd "/sys/class/net/$L" && echo upper_*)"
+	ip -d -o link show dev "$L" | grep -o 'promiscuity [0-9]*\|allmulti [0-9]*' | tr '\n' ' '
+	echo
+	ip maddr show dev "$L" | tail -n +2
+	bridge fdb show dev "$L" | sort
+	echo "taps: $(grep -c virtnet /proc/net/ptype)"
+	for d in /sys/class/net/fx-v*; do
+		[ -e "$d" ] || continue
+		echo "${d##*/}: flags $(<"$d/flags") mtu $(<"$d/mtu") address $(<"$d/address")"
+	done
+	probe
+}
+
+# --- the baseline and the pre-states of each operation ------------------------
+
+baseline()
+{
+	ip link add "$L" type veth peer name "$P" || return 1
+	ip link set "$P" up && ip link set "$L" up
+}
+
+# reset: delete every virtnet device and bring the lower back to the baseline
+reset()
+{
+	local d
+
+	for d in /sys/class/net/fx-v*; do
+		[ -e "$d" ] && ip link del "${d##*/}"
+	done
+	ip -n "$NS" link del fx-v0 2>/dev/null
+	ip -n "$NS" link del fx-v1 2>/dev/null
+	ip -n "$NS" link set "$L" netns 1 2>/dev/null
+	if [ ! -e "/sys/class/net/$L" ]; then
+		ip link del "$P" 2>/dev/null
+		baseline
+	fi
+	ip link set "$L" up
+}
+
+vn() { "$NLREQ" newlink "$@" >/dev/null; }	# NAME LOWER [options]
+up() { "$NLREQ" setlink "$1" up >/dev/null; }
+
+# pre OP: create the state OP starts from
+pre()
+{
+	case $1 in
+	newlink-*) ;;
+	up-rx-all|filter) vn fx-v0 "$L" mode rxhandler filter all ;;
+	up-pt-mac) vn fx-v0 "$L" mode ptype filter mac address "$MAC_A" ;;
+	down-rx-all|mtu|netns-vnet) vn fx-v0 "$L" mode rxhandler filter all && up fx-v0 ;;
+	down-pt-mac|address|dellink)
+		vn fx-v0 "$L" mode ptype filter mac address "$MAC_A" && up fx-v0 ;;
+	netns-lower|dellink-lower)
+		vn fx-v0 "$L" mode rxhandler filter all && up fx-v0 &&
+		vn fx-v1 "$L" mode ptype filter mac address "$MAC_B" && up fx-v1 ;;
+	*) return 1 ;;
+	esac
+}
+
+# request OP: the arguments of nlreq for OP
+request()
+{
+	case $1 in
+	newlink-rx-all) echo "newlink fx-v0 $L mode rxhandler filter all" ;;
+	newlink-rx-mac) echo "newlink fx-v0 $L mode rxhandler filter mac" ;;
+	newlink-pt-all) echo "newlink fx-v0 $L mode ptype filter all" ;;
+	newlink-pt-mac) echo "newlink fx-v0 $L mode ptype filter mac" ;;
+	newlink-addr) echo "newlink fx-v0 $L mode ptype filter mac address $MAC_A" ;;
+	newlink-mtu) echo "newlink fx-v0 $L mtu 1400" ;;
+	up-*) echo "setlink fx-v0 up" ;;
+	down-*) echo "setlink fx-v0 down" ;;
+	filter) echo "change fx-v0 filter mac" ;;
+	mtu) echo "setlink fx-v0 mtu 1280" ;;
+	address) echo "setlink fx-v0 address $MAC_B" ;;
+	dellink) echo "dellink fx-v0" ;;
+	netns-vnet) echo "setlink fx-v0 netns $NS" ;;
+	netns-lower) echo "setlink $L netns $NS" ;;
+	dellink-lower) echo "dellink $L" ;;
+	esac
+}
+
+flag_up() { [ $(( $(<"/sys/class/net/$1/flags") & 1 )) = 1 ]; }
+
+# done_ OP: the request succeeded; did it do what it asks?
+done_()
+{
+	case $1 in
+	newlink-mtu) [ "$(<"/sys/class/net/fx-v0/mtu")" = 1400 ] ;;
+	newlink-addr) [ "$(<"/sys/class/net/fx-v0/address")" = "$MAC_A" ] ;;
+	newlink-*) [ -e /sys/class/net/fx-v0/upper_"$L" ] || [ -e "/sys/class/net/$L/upper_fx-v0" ] ;;
+	up-*) flag_up fx-v0 ;;
+	down-*) ! flag_up fx-v0 ;;
+	filter) [ -e /sys/class/net/fx-v0 ] ;;
+	mtu) [ "$(<"/sys/class/net/fx-v0/mtu")" = 1280 ] ;;
+	address) [ "$(<"/sys/class/net/fx-v0/address")" = "$MAC_B" ] ;;
+	dellink) [ ! -e /sys/class/net/fx-v0 ] ;;
+	netns-vnet) [ ! -e /sys/class/net/fx-v0 ] && ip -n "$NS" link show fx-v0 >/dev/null 2>&1 ;;
+	netns-lower|dellink-lower)
+		[ ! -e "/sys/class/net/$L" ] && [ ! -e /sys/class/net/fx-v0 ] &&
+			[ ! -e /sys/class/net/fx-v1 ] ;;
+	esac
+}
+
+# --- one operation ---------------------------------------------------------------
+
+sweep()
+{
+	local op=$1 n=0 out rc ok=0 err=0 dirty=0 before after points=0 errs
+	local t=$SECONDS
+
+	declare -A errs=()
+	while [ "$n" -lt "$MAXN" ]; do
+		n=$((n + 1))
+		pre "$op" || { fail "$op: its pre-state could not be set up"; return; }
+		before=$(snap)
+		# shellcheck disable=SC2046 # the request is a word list
+		out=$("$NLREQ" -f "$n" $(request "$op"))
+		rc=$?
+		case $out in
+		*injected=1*) points=$n ;;
+		esac
+		if [ "$rc" = 0 ]; then
+			ok=$((ok + 1))
+			if ! done_ "$op"; then
+				dirty=$((dirty + 1))
+				fail "$op N=$n: the request succeeded but did not take effect"
+			fi
+		elif [ "$rc" = 1 ]; then
+			err=$((err + 1))
+			errs[${out%% *}]=1
+			after=$(snap)
+			if [ "$after" != "$before" ]; then
+				dirty=$((dirty + 1))
+				fail "$op N=$n: '$out' left the state changed:"
+				diff <(echo "$before") <(echo "$after") | sed 's/^/faults:   /'
+			fi
+		else
+			fail "$op N=$n: nlreq could not send the request: $out"
+			return
+		fi
+		reset
+		after=$(snap)
+		if [ "$after" != "$BASE" ]; then
+			dirty=$((dirty + 1))
+			fail "$op N=$n: the clean-up did not restore the baseline:"
+			diff <(echo "$BASE") <(echo "$after") | sed 's/^/faults:   /'
+			# go on from a fresh baseline
+			ip link del "$L" 2>/dev/null
+			baseline
+			BASE=$(snap)
+		fi
+		case $out in
+		*injected=1*) ;;
+		*) break ;;
+		esac
+	done
+	[ "$n" -lt "$MAXN" ] || fail "$op: still hitting faults after $MAXN points"
+	TOTAL=$((TOTAL + points))
+	echo "FAULTS op=$op points=$points succeeded=$ok failed=$err dirty=$dirty time=$((SECONDS - t))s errors=${!errs[*]}"
+}
+
+# --- the run ---------------------------------------------------------------------
+
+# shellcheck disable=SC2206 # a word list
+OPS=(${*:-$OPS_ALL})
+for op in "${OPS[@]}"; do
+	request "$op" | grep -q . || { echo "usage: faults/sweep.sh [OP...]; OP one of:" $OPS_ALL >&2; exit 2; }
+done
+
+FI=/sys/kernel/debug
+[ -d "$FI/failslab" ] || mount -t debugfs none "$FI" 2>/dev/null
+if [ ! -w /proc/thread-self/fail-nth ] || [ ! -d "$FI/failslab" ]; then
+	log "setup: no fail-nth or no failslab in debugfs: is CONFIG_FAULT_INJECTION_DEBUG_FS=y?"
+	exit 4
+fi
+# As syzkaller sets them: GFP_KERNEL and order-0 allocations count too,
+# and an injected fault prints nothing (the kernel log stays for splats).
+for f in failslab/ignore-gfp-wait fail_page_alloc/ignore-gfp-wait \
+	 fail_page_alloc/ignore-gfp-highmem; do
+	echo N > "$FI/$f"
+done
+echo 0 > "$FI/fail_page_alloc/min-order"
+echo 0 > "$FI/failslab/verbose"
+echo 0 > "$FI/fail_page_alloc/verbose"
+# A device reference never released shows within a second, not ten.
+sysctl -qw net.core.netdev_unregister_timeout_secs=1 2>/dev/null
+# IPv6 would join multicast groups on the lower and on the virtnet
+# devices at its own pace, and the address lists are part of the state.
+sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
+
+if [ -n "${VIRTNET_KO:-}" ]; then
+	insmod "$VIRTNET_KO" || { log "setup: insmod $VIRTNET_KO failed"; exit 4; }
+else
+	modprobe virtnet || { log "setup: modprobe virtnet failed"; exit 4; }
+fi
+ip netns add "$NS" || { log "setup: ip netns add $NS failed"; exit 4; }
+baseline || { log "setup: the veth lower could not be created"; exit 4; }
+BASE=$(snap)
+case $BASE in
+*"rx_handler: free"*) ;;
+*) log "setup: a new virtnet cannot take the lower's rx_handler:"; echo "$BASE"; exit 4 ;;
+esac
+
+t0=$(date +%s)
+TOTAL=0
+for op in "${OPS[@]}"; do
+	sweep "$op"
+done
+
+# --- teardown and leak checks --------------------------------------------------------
+ip link del "$L" 2>/dev/null
+ip netns del "$NS"
+if ! rmmod virtnet; then
+	fail "rmmod virtnet: $(cat /sys/module/virtnet/refcnt 2>/dev/null) references left"
+fi
+if [ -w "$FI/kmemleak" ]; then
+	echo scan > "$FI/kmemleak"
+	sleep 5
+	echo scan > "$FI/kmemleak"
+	leaks=$(grep -c '^unreferenced object' "$FI/kmemleak")
+	[ "$leaks" = 0 ] || { fail "kmemleak: $leaks unreferenced objects"; head -40 "$FI/kmemleak"; }
+else
+	leaks="not scanned"
+fi
+log "result: ${#OPS[@]} operations, $TOTAL fault points, $FAILS failed checks, kmemleak $leaks, $(( $(date +%s) - t0 ))s"
+[ "$FAILS" = 0 ]
