@@ -9,7 +9,7 @@ S := scripts
 # v4.14 has no Debian package: pass a tree with KSRC_V4_14=/path.
 PATCH_TARGETS := mainline v6.12 v6.1 $(if $(KSRC_V4_14),v4.14)
 
-.PHONY: all deps check demo patches kunit vmtest v414-vmtest soak faults bench clean-cache
+.PHONY: all deps check demo patches kunit vmtest v414-vmtest soak faults fuzz bench clean-cache
 
 all: check
 
@@ -55,7 +55,13 @@ soak:
 # fail-nth sweeps of every control operation in the debug guest.
 faults:
 	@$(S)/deps
-	@$(S)/faults/run $(if $(OPS),--ops "$(OPS)")
+	@$(S)/faults/sweep $(if $(OPS),--ops "$(OPS)")
+
+# The seeded rtnetlink fuzzer in the debug guest, seed after seed.
+fuzz:
+	@$(S)/deps
+	@$(S)/faults/fuzz $(if $(SEED),--seed $(SEED)) $(if $(COUNT),--count $(COUNT)) \
+		$(if $(DURATION),--duration $(DURATION))
 
 bench:
 	@$(S)/deps

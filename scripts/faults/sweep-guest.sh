@@ -1,15 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# faults/sweep.sh - the guest side of "make faults": every control operation
+# faults/sweep-guest.sh - the guest side of "make faults": every control operation
 # of virtnet run once per fault point, with the N-th fault-injectable call
 # (slab, page allocator) of the request failed through
 # /proc/thread-self/fail-nth, for N = 1, 2, ... until a run no longer hits
-# a fault. Run by scripts/faults/run inside the debug guest (as root, in a
+# a fault. Run by scripts/faults/sweep inside the debug guest (as root, in a
 # throw-away VM: it loads the virtnet module and creates devices fx-* and a
 # namespace fx-other).
 #
-# usage: faults/sweep.sh [OP...]        (default: every operation below)
+# usage: faults/sweep-guest.sh [OP...]        (default: every operation below)
 #
 # Environment:
 #   NLREQ       the request tool (scripts/faults/nlreq.c, built by run)
@@ -235,7 +235,7 @@ sweep()
 # shellcheck disable=SC2206 # a word list
 OPS=(${*:-$OPS_ALL})
 for op in "${OPS[@]}"; do
-	request "$op" | grep -q . || { echo "usage: faults/sweep.sh [OP...]; OP one of:" $OPS_ALL >&2; exit 2; }
+	request "$op" | grep -q . || { echo "usage: faults/sweep-guest.sh [OP...]; OP one of:" $OPS_ALL >&2; exit 2; }
 done
 
 FI=/sys/kernel/debug
