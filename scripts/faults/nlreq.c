@@ -16,8 +16,11 @@
  * NS is a name under /run/netns (ip netns add NS). Prints one line:
  *   ok injected=0|1
  *   error=ERRNAME injected=0|1 msg="extack message"
+ *   noack=ERRNAME injected=0|1          (the ack was lost, see below)
  * Exit status: 0 when the kernel accepted the request, 1 when it refused
- * it, 2 when the request could not be sent (bad arguments, no socket).
+ * it, 2 when the request could not be sent (bad arguments, no socket),
+ * 3 when no ack came back (an injected fault can hit the ack's own
+ * allocation after the request was done).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -237,8 +240,11 @@ int main(int argc, char **argv)
 
 	err = nl_ack(sk, ack, sizeof(ack), &msg);
 	if (err < 0) {
-		perror("nlreq: no ack");
-		return 2;
+		/* The ack itself could not be allocated (the fault hit it):
+		 * the request may or may not have been done.
+		 */
+		printf("noack=%s injected=%d\n", nl_errname(errno), inj);
+		return 3;
 	}
 	if (!err) {
 		printf("ok injected=%d\n", inj);

@@ -176,7 +176,7 @@ done_()
 
 sweep()
 {
-	local op=$1 n=0 out rc ok=0 err=0 dirty=0 before after points=0 errs
+	local op=$1 n=0 out rc ok=0 err=0 lost=0 dirty=0 before after points=0 errs
 	local t=$SECONDS
 
 	declare -A errs=()
@@ -205,6 +205,15 @@ sweep()
 				fail "$op N=$n: '$out' left the state changed:"
 				diff <(echo "$before") <(echo "$after") | sed 's/^/faults:   /'
 			fi
+		elif [ "$rc" = 3 ]; then
+			# the ack was lost: the request is either done or not at all
+			lost=$((lost + 1))
+			after=$(snap)
+			if [ "$after" != "$before" ] && ! done_ "$op"; then
+				dirty=$((dirty + 1))
+				fail "$op N=$n: '$out' left a state that is neither before nor after:"
+				diff <(echo "$before") <(echo "$after") | sed 's/^/faults:   /'
+			fi
 		else
 			fail "$op N=$n: nlreq could not send the request: $out"
 			return
@@ -227,7 +236,7 @@ sweep()
 	done
 	[ "$n" -lt "$MAXN" ] || fail "$op: still hitting faults after $MAXN points"
 	TOTAL=$((TOTAL + points))
-	echo "FAULTS op=$op points=$points succeeded=$ok failed=$err dirty=$dirty time=$((SECONDS - t))s errors=${!errs[*]}"
+	echo "FAULTS op=$op points=$points succeeded=$ok failed=$err acks_lost=$lost dirty=$dirty time=$((SECONDS - t))s errors=${!errs[*]}"
 }
 
 # --- the run ---------------------------------------------------------------------
