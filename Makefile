@@ -6,10 +6,15 @@
 SHELL := /bin/bash
 S := scripts
 
-# v4.14 has no Debian package: pass a tree with KSRC_V4_14=/path.
-PATCH_TARGETS := mainline v6.12 v6.1 $(if $(KSRC_V4_14),v4.14)
+# v4.14 has no Debian package: the pinned tarball in ../shared/kernels/
+# when it is there, or a tree given with KSRC_V4_14=/path.
+V4_14_TARBALL := $(CURDIR)/../shared/kernels/linux-4.14.325.tar.xz
+PATCH_TARGETS := mainline v6.12 v6.1 v5.10 $(if $(or $(KSRC_V4_14),$(wildcard $(V4_14_TARBALL))),v4.14)
 
-.PHONY: all deps check demo patches kunit vmtest v414-vmtest soak faults fuzz bench clean-cache
+# The iproute2 series: upstream 7.1.0 (iproute2-next) and Debian's 6.1.0-3.
+IPROUTE2_TARGETS := iproute2 iproute2-6.1
+
+.PHONY: all deps check demo patches mbox kunit vmtest v414-vmtest soak faults fuzz bench clean-cache
 
 all: check
 
@@ -29,6 +34,15 @@ patches:
 		else $(S)/trees/get-kernel $$t >/dev/null; fi; \
 		$(S)/series/generate $$t; \
 	done
+	@set -e; for t in $(IPROUTE2_TARGETS); do \
+		$(S)/trees/get-iproute2 $$t >/dev/null; \
+		$(S)/series/generate $$t; \
+	done
+
+# Each series as mail in out/mbox/ (TARGET.mbox, TARGET/*.patch for git
+# send-email), To/Cc from the MAINTAINERS of its patched tree.
+mbox:
+	@KSRC=$(KSRC_V4_14) $(S)/series/mbox $(PATCH_TARGETS) $(IPROUTE2_TARGETS)
 
 kunit:
 	@$(S)/deps
@@ -42,10 +56,9 @@ vmtest:
 	@$(S)/trees/apply-series mainline >/dev/null
 	@$(S)/vm/selftests
 
-# The v4.14 series on a 4.14 tree given by path, in a QEMU guest.
+# The v4.14 series on the pinned 4.14 tree (or one given by path), in a
+# QEMU guest.
 v414-vmtest:
-	@test -n "$(KSRC_V4_14)" || \
-		{ echo "usage: make v414-vmtest KSRC_V4_14=/path/to/linux-4.14.y" >&2; exit 1; }
 	@KSRC=$(KSRC_V4_14) $(S)/vm/run-v4.14
 
 soak:

@@ -345,11 +345,35 @@ static void virtnet_test_policy(struct kunit *test)
 	struct netlink_ext_ack extack = {};
 	struct nlattr *nest, *nla;
 	struct sk_buff *msg;
+	union {
+		u8 u8;
+		u16 u16;
+		u32 u32;
+		u64 u64;
+	} v = {};
 	int err;
 
+	/* The value as an integer of the attribute's own size, in host
+	 * order, as userspace puts it: the first bytes of a u64 are its
+	 * high ones on a big-endian machine.
+	 */
+	switch (c->len) {
+	case 1:
+		v.u8 = c->value;
+		break;
+	case 2:
+		v.u16 = c->value;
+		break;
+	case 4:
+		v.u32 = c->value;
+		break;
+	default:
+		v.u64 = c->value;
+		break;
+	}
 	msg = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, msg);
-	nest = vt_one_attr(test, msg, c->type, &c->value, c->len, &nla);
+	nest = vt_one_attr(test, msg, c->type, &v, c->len, &nla);
 
 	err = vt_parse(nest, tb, &extack);
 	KUNIT_EXPECT_EQ(test, err, c->err);
@@ -423,6 +447,52 @@ static void virtnet_test_validate_address(struct kunit *test)
 	kfree_skb(msg);
 }
 
+/* What "ip -d link show" gets: fill_info puts each attribute as a u32 in
+ * host byte order, within what get_size reserved. A put of another width
+ * or byte order, or from a field of another size, reads back as another
+ * value: a byte swap shows on a little-endian machine, a narrower put on
+ * a big-endian one (the suite runs on s390 too).
+ */
+static void virtnet_test_fill_info(struct kunit *test)
+{
+	unsigned long seen = 0;
+	struct net_device *vnet;
+	struct sk_buff *skb;
+	struct nlattr *nla;
+	size_t size;
+	int rem;
+
+	vnet = vt_add(test, VIRTNET_MODE_PTYPE, VIRTNET_FILTER_MAC);
+	size = virtnet_link_ops.get_size(vnet);
+	skb = alloc_skb(size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, virtnet_link_ops.fill_info(skb, vnet), 0);
+	KUNIT_EXPECT_LE(test, (size_t)skb->len, size);
+
+	nla_for_each_attr(nla, (struct nlattr *)skb->data, skb->len, rem) {
+		KUNIT_EXPECT_EQ(test, nla_len(nla), (int)sizeof(u32));
+		switch (nla_type(nla)) {
+		case IFLA_VIRTNET_MODE:
+			KUNIT_EXPECT_EQ(test, nla_get_u32(nla),
+					(u32)VIRTNET_MODE_PTYPE);
+			break;
+		case IFLA_VIRTNET_FILTER:
+			KUNIT_EXPECT_EQ(test, nla_get_u32(nla),
+					(u32)VIRTNET_FILTER_MAC);
+			break;
+		default:
+			KUNIT_FAIL(test, "unexpected attribute %d",
+				   nla_type(nla));
+			continue;
+		}
+		seen |= BIT(nla_type(nla));
+	}
+	KUNIT_EXPECT_EQ(test, rem, 0);
+	KUNIT_EXPECT_EQ(test, seen,
+			BIT(IFLA_VIRTNET_MODE) | BIT(IFLA_VIRTNET_FILTER));
+	kfree_skb(skb);
+}
+
 static struct kunit_case virtnet_netlink_test_cases[] = {
 	KUNIT_CASE(virtnet_test_create_rxhandler),
 	KUNIT_CASE(virtnet_test_create_ptype_mac),
@@ -440,6 +510,7 @@ static struct kunit_case virtnet_netlink_test_cases[] = {
 	KUNIT_CASE_PARAM(virtnet_test_policy, vt_attr_gen_params),
 	KUNIT_CASE(virtnet_test_policy_unknown_attr_ignored),
 	KUNIT_CASE(virtnet_test_validate_address),
+	KUNIT_CASE(virtnet_test_fill_info),
 	{}
 };
 

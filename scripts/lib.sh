@@ -34,11 +34,16 @@ export LC_ALL=C
 export GIT_CONFIG_NOSYSTEM=1
 export GIT_CONFIG_GLOBAL=/dev/null
 
-# Known targets. v4.14 has no Debian package: it needs KSRC=/path.
-VIRTNET_TARGETS="mainline v6.12 v6.1 v4.14"
-# Targets CI fetches, patches, builds.
+# Known targets. v5.10 is Debian bullseye's linux-source-5.10. v4.14 has
+# no Debian package: it comes from the pinned tarball beside the
+# repository (../shared/kernels/, sha256 in the README there) or from any
+# tree by path (KSRC=/path).
+VIRTNET_TARGETS="mainline v6.12 v6.1 v5.10 v4.14"
+VIRTNET_V4_14_TARBALL=$(realpath -m "$REPO/../shared/kernels/linux-4.14.325.tar.xz")
+# Targets CI fetches, patches, builds: v4.14 too when its tarball is there.
 # shellcheck disable=SC2034 # for the scripts that source this file
-VIRTNET_CI_TARGETS="mainline v6.12 v6.1"
+VIRTNET_CI_TARGETS="mainline v6.12 v6.1 v5.10"
+[ ! -f "$VIRTNET_V4_14_TARBALL" ] || VIRTNET_CI_TARGETS="$VIRTNET_CI_TARGETS v4.14"
 
 _LIB_PROG=$(realpath -m --relative-to="$REPO/scripts" "$0" 2>/dev/null || basename "$0")
 _LIB_STAGE=

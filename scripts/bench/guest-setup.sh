@@ -16,7 +16,7 @@
 find_ip()	# sets IP, IP_KNOWS_VIRTNET
 {
 	if [ -z "$IP" ]; then
-		for c in "${VIRTNET_CACHE:-$HOME/.cache/virtnet}/iproute2/ip" /root/.cache/virtnet/iproute2/ip; do
+		for c in "${VIRTNET_CACHE:-$HOME/.cache/virtnet}/build/iproute2/ip/ip" /root/.cache/virtnet/build/iproute2/ip/ip; do
 			if [ -x "$c" ]; then IP=$c; break; fi
 		done
 	fi

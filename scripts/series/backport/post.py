@@ -2,23 +2,30 @@
 # SPDX-License-Identifier: GPL-2.0
 """The steps of a backport that Coccinelle cannot do, after its rules ran.
 
-    post.py TARGET DIR      (DIR: drivers/net/virtnet of a worktree)
+    post.py TARGET DIR RULE...   (DIR: drivers/net/virtnet of a worktree;
+                                  RULE...: the rules lib.sh applied)
 
 1. layout (every target). Coccinelle's pretty printer does not follow
    kernel style for code a rule adds or rewrites: it aligns continuation
    lines of a changed parameter list to nothing, writes "){" after a
    function header that follows a comment, "}while", "for_each_x (",
-   splits a brace initializer over three lines and does not tab-align a
-   new designated initializer with its neighbours, and leaves no blank
-   line after a function it adds. This step fixes exactly those, and
+   "(void *) p" for an added cast, splits a brace initializer over three
+   lines and does not tab-align a new designated initializer with its
+   neighbours, and leaves no blank line after a function it adds. This step fixes exactly those, and
    proves it changed nothing but whitespace: the file with all whitespace
    removed must be identical before and after.
 
-2. v4.14 only, what Coccinelle does not transform at all:
-   - kernel-doc lines of struct members a rule removed (comments);
-   - "#if IS_ENABLED(CONFIG_KUNIT) ... #endif" blocks (preprocessor
-     conditionals; KUnit does not exist in 4.14);
-   - comments that name what a rule removed (V4_14_COMMENTS): each is
+2. What Coccinelle does not transform at all, each step keyed to the
+   rule that calls for it, so that a target gets it with the rule:
+   - netdev-tracker: kernel-doc lines of struct members a rule removed
+     (comments);
+   - kunit-visibility (no KUnit, 4.14): "#if IS_ENABLED(CONFIG_KUNIT) ...
+     #endif" blocks (preprocessor conditionals);
+   - kunit-visibility-header (KUnit without <kunit/visibility.h>, 5.10):
+     the header's two macros, written into virtnet.h while the driver
+     still uses them (a "#define VISIBLE_IF_KUNIT static" is beyond
+     Coccinelle's parser);
+   - comments that name what a rule removed (STALE_COMMENTS): each is
      replaced by exact text, and one that no longer matches the mainline
      source fails, so it cannot go stale silently.
    Each edit is listed on stdout.
@@ -99,6 +106,7 @@ def simple_fixes(lines):
         line = line.rstrip(' \t')
         line = re.sub(r'\}while \(', '} while (', line)
         line = re.sub(r'\b((?:\w+_)?for_each\w*) \(', r'\1(', line)
+        line = re.sub(r'\(void \*\) (?=\S)', '(void *)', line)
         out.append(line)
     return out
 
@@ -274,8 +282,8 @@ def drop_stale_member_docs(text, name):
     return pat.sub(fix, text)
 
 
-# v4.14: (file, mainline text, 4.14 text, the rule that made it stale).
-V4_14_COMMENTS = [
+# (file, mainline text, text after the rule, the rule that made it stale).
+STALE_COMMENTS = [
     ('virtnet.h',
      ' * @lower: the device virtnet is stacked on; held through @lower_tracker\n',
      ' * @lower: the device virtnet is stacked on; a reference is held\n',
@@ -303,14 +311,58 @@ def fix_comments(text, name, edits):
         elif text.count(new) != 1:
             raise SystemExit('post.py: %s: the comment made stale by %s '
                              'is not in the source any more: update '
-                             'V4_14_COMMENTS' % (name, rule))
+                             'STALE_COMMENTS' % (name, rule))
     return text
 
 
+# What <kunit/visibility.h> (v6.2; v6.1.y by stable) defines, for a kernel
+# with KUnit but without that header: kunit-visibility-header.
+VISIBILITY_MACROS = '''
+/* <kunit/visibility.h> is newer than this kernel: its two macros. */
+#if IS_ENABLED(CONFIG_KUNIT)
+#define EXPORT_SYMBOL_IF_KUNIT(symbol) \\
+	EXPORT_SYMBOL_NS(symbol, EXPORTED_FOR_KUNIT_TESTING)
+#define VISIBLE_IF_KUNIT
+#else
+#define EXPORT_SYMBOL_IF_KUNIT(symbol)
+#define VISIBLE_IF_KUNIT static
+#endif
+'''
+# (each export macro right after the #if/#else: after another #define
+# checkpatch takes it for an EXPORT_SYMBOL() away from its symbol)
+
+
+def uses_visibility_macros(d):
+    for name in sorted(os.listdir(d)):
+        if name.endswith(('.c', '.h')):
+            with open(os.path.join(d, name)) as f:
+                text = f.read()
+            if re.search(r'\b(VISIBLE_IF_KUNIT|EXPORT_SYMBOL_IF_KUNIT)\b',
+                         text.replace(VISIBILITY_MACROS, '')):
+                return True
+    return False
+
+
+def add_visibility_macros(text, name):
+    """After the last #include of the header, once."""
+    if VISIBILITY_MACROS in text:
+        return text
+    incs = list(re.finditer(r'^#include [^\n]*\n', text, flags=re.M))
+    if not incs:
+        raise SystemExit('post.py: %s: no #include to put the KUnit '
+                         'visibility macros after' % name)
+    at = incs[-1].end()
+    print('post.py: %s: KUnit visibility macros added '
+          '(kunit-visibility-header)' % name)
+    return text[:at] + VISIBILITY_MACROS + text[at:]
+
+
 def main():
-    if len(sys.argv) != 3:
-        raise SystemExit('usage: post.py TARGET DIR')
-    target, d = sys.argv[1], sys.argv[2]
+    if len(sys.argv) < 3:
+        raise SystemExit('usage: post.py TARGET DIR RULE...')
+    d, rules = sys.argv[2], set(sys.argv[3:])
+    visibility = 'kunit-visibility-header' in rules and \
+        uses_visibility_macros(d)
     names = sorted(os.listdir(d))
     if os.path.isdir(os.path.join(d, 'tests')):
         names += ['tests/' + n for n in sorted(os.listdir(os.path.join(d, 'tests')))]
@@ -321,10 +373,14 @@ def main():
         with open(path) as f:
             text = f.read()
         new = layout(text)
-        if target == 'v4.14':
+        if 'kunit-visibility' in rules:
             new = drop_kunit_blocks(new, name)
+        if 'netdev-tracker' in rules:
             new = drop_stale_member_docs(new, name)
-            new = fix_comments(new, name, V4_14_COMMENTS)
+        new = fix_comments(new, name, [c for c in STALE_COMMENTS
+                                       if c[3] in rules])
+        if visibility and name == 'virtnet.h':
+            new = add_visibility_macros(new, name)
         if new != text:
             with open(path + '.post', 'w') as f:
                 f.write(new)
