@@ -154,7 +154,7 @@ snapshot()
 # side and what filter mac gives it exact.
 t_counters()
 {
-	local mode=$1 filter=$2 n=20 size=100 len dev c v d want
+	local mode=$1 filter=$2 n=20 size=100 len dev c v d want loose
 	local -A before=() after=()
 
 	topo "$mode" "$filter" noipv6 || return
@@ -176,8 +176,11 @@ t_counters()
 			d=$((${after[$dev.$c]} - ${before[$dev.$c]}))
 			want=$((2 * n))
 			[[ "$c" != *bytes ]] || want=$((2 * n * len))
-			if [ "$HW" = yes ] && { [ "$dev" != vnet0 ] ||
-			   { [ "$filter" = all ] && [[ "$c" == rx* ]]; }; }; then
+			# on a NIC, other frames on the wire count too
+			loose=no
+			[ "$dev" != vnet0 ] && loose=yes
+			[ "$filter" = all ] && [[ "$c" == rx* ]] && loose=yes
+			if [ "$HW" = yes ] && [ "$loose" = yes ]; then
 				expect_ge "$dev $c delta" "$d" "$want" || return
 				log "$dev $c delta $d (sent: $want)"
 			else

@@ -152,7 +152,7 @@ reach()
 	local t=$SECONDS
 
 	wait_for 15 in_ns "$NS_V" ping -n -c 1 -W 1 10.0.1.2 ||
-		{ fail "vnet0 does not reach 10.0.1.2 15 s after link up"; return; }
+		{ fail "vnet0 does not reach 10.0.1.2 15 s after up"; return; }
 	log "10.0.1.2 answers $((SECONDS - t)) s after vnet0's carrier"
 	ping_ok "$NS_V" 10.0.1.2 3
 }

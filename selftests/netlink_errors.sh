@@ -66,7 +66,12 @@ t_bad_missing()
 	# ... so ask for the lower's ifindex in an empty namespace, to reach the
 	# driver's own check.
 	ns_new ns_e e || return
-	nsid=$((1000 + RANDOM % 1000))
+	# An id the lower's namespace does not use yet (7 in a new one).
+	nsid=7
+	while ip -n "$NS_A" netns list-id 2>/dev/null |
+	      grep -q "^nsid $nsid "; do
+		nsid=$((nsid + 1))
+	done
 	run ip -n "$NS_A" netns set "$ns_e" "$nsid" || return
 	reject "lower device not found" \
 		ip -n "$NS_A" link add link "$LW" link-netnsid "$nsid" \

@@ -48,11 +48,11 @@ HW_DRV=""
 HW_ADDRS=""
 HW_LINKS=""
 HW_FEATS=""
-# The features a case may toggle on the lower, restored after it, as
-# "ethtool -k" shows them and as "ethtool -K" takes them.
+# "ethtool -K" names of the features "ethtool -k" shows under other ones.
 declare -A HW_TOGGLES=([tcp-segmentation-offload]=tso
 	[generic-segmentation-offload]=gso [generic-receive-offload]=gro
-	[rx-vlan-offload]=rxvlan [tx-vlan-offload]=txvlan)
+	[rx-vlan-offload]=rxvlan [tx-vlan-offload]=txvlan
+	[rx-checksumming]=rx [tx-checksumming]=tx [scatter-gather]=sg)
 
 # cnt NS DEV COUNTER: a counter of DEV, as "ip -s link" reports it.
 cnt()
@@ -362,10 +362,11 @@ hw_links()
 
 hw_feats()
 {
-	local f
+	local f v fixed
 
-	ethtool -k "$NETIF" 2>/dev/null | while IFS=': ' read -r f v _; do
-		[ -z "${HW_TOGGLES[$f]:-}" ] || echo "${HW_TOGGLES[$f]} $v"
+	ethtool -k "$NETIF" 2>/dev/null | while IFS=': ' read -r f v fixed; do
+		[ "$fixed" != "[fixed]" ] || continue
+		case "$v" in on|off) echo "${HW_TOGGLES[$f]:-$f} $v" ;; esac
 	done
 }
 
@@ -440,11 +441,17 @@ topo_reset()
 	[ "$(<"/sys/class/net/$NETIF/address")" = "$HW_MAC" ] ||
 		ip link set dev "$NETIF" address "$HW_MAC" || return 1
 	ip link set dev "$NETIF" up || return 1
+	# The features that differ: the top-level ones first, then the
+	# ones under them, as they were.
 	now=$(hw_feats)
 	if [ "$now" != "$HW_FEATS" ]; then
+		comm -23 <(sort <<<"$HW_FEATS") <(sort <<<"$now") |
 		while read -r f v; do
 			ethtool -K "$NETIF" "$f" "$v" 2>/dev/null
-		done <<<"$HW_FEATS"
+		done
+		while read -r f v; do
+			ethtool -K "$NETIF" "$f" "$v" 2>/dev/null
+		done < <(comm -23 <(sort <<<"$HW_FEATS") <(sort <<<"$(hw_feats)"))
 	fi
 	now=$(hw_addrs)
 	for a in $(comm -13 <(echo "$HW_ADDRS") <(echo "$now")); do
