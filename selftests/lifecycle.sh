@@ -69,7 +69,7 @@ t_rebind()
 	lower_remove
 	vnet0_gone $! "unbinding $LW from $HW_DRV" || return
 	hw_nic_back || { fail "$NETIF did not come back after bind"; return; }
-	log "$HW_PCI bound to $HW_DRV again: $NETIF"
+	log "$HW_DEV bound to $HW_DRV again: $NETIF"
 	bg_stop_all
 	case_cleanup
 	topo_reset || return
@@ -90,8 +90,8 @@ t_unplug()
 	traffic_start || return
 	bench_cmd "$VIRTNET_PLUG_CMD" off &
 	vnet0_gone $! "hot-unplugging $LW" || return
-	[ ! -e "/sys/bus/pci/devices/$HW_PCI" ] ||
-		{ fail "$HW_PCI still there after the unplug"; return; }
+	[ ! -e "$HW_BUS/devices/$HW_DEV" ] ||
+		{ fail "$HW_DEV still there after the unplug"; return; }
 	bg_stop_all
 	hw_nic_back || { fail "$NETIF did not come back after plug"; return; }
 	log "$NETIF plugged back at $(basename "$(readlink -f \

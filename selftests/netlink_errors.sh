@@ -73,9 +73,11 @@ t_bad_missing()
 		nsid=$((nsid + 1))
 	done
 	run ip -n "$NS_A" netns set "$ns_e" "$nsid" || return
+	# The stock ip: iproute2 7.x looks the link name up in the
+	# link-netnsid namespace itself and stops there.
 	reject "lower device not found" \
-		ip -n "$NS_A" link add link "$LW" link-netnsid "$nsid" \
-		name vnet0 type virtnet || return
+		command ip -n "$NS_A" link add link "$LW" \
+		link-netnsid "$nsid" name vnet0 type virtnet || return
 	no_virtnet_in "$ns_e" || return
 	bad_after
 }

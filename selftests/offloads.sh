@@ -159,11 +159,12 @@ t_tcp_bulk_off()
 	check_feats
 }
 
-# rx_queues NS DEV: the rx queues DEV uses now.
+# rx_queues NS DEV: the rx queues DEV uses now (its sysfs queues/rx-N;
+# e1000e, for one, has no "ethtool -l").
 rx_queues()
 {
-	in_ns "$1" ethtool -l "$2" 2>/dev/null | awk '/^Current/ { c = 1 }
-		c && /^(RX|Combined):/ { n += $2 } END { print n + 0 }'
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	in_ns "$1" sh -c 'set -- /sys/class/net/$1/queues/rx-*; echo $#' - "$2"
 }
 
 # queue_pkts NS DEV: "QUEUE PACKETS" per rx queue, from ethtool -S.

@@ -43,7 +43,8 @@ HW=no
 HOST_NS=""
 HW_MAC=""
 HW_MTU=""
-HW_PCI=""
+HW_DEV=""
+HW_BUS=""
 HW_DRV=""
 HW_ADDRS=""
 HW_LINKS=""
@@ -317,8 +318,11 @@ hw_init()
 	HW_MAC=$(<"/sys/class/net/$NETIF/address")
 	HW_MTU=$(<"/sys/class/net/$NETIF/mtu")
 	if [ -e "/sys/class/net/$NETIF/device/driver" ]; then
-		HW_PCI=$(readlink -f "/sys/class/net/$NETIF/device")
-		HW_PCI=${HW_PCI##*/}
+		# The device on its bus (pci; virtio for virtio-net).
+		HW_DEV=$(readlink -f "/sys/class/net/$NETIF/device")
+		HW_DEV=${HW_DEV##*/}
+		HW_BUS=$(readlink -f "/sys/class/net/$NETIF/device/subsystem")
+		HW_BUS=/sys/bus/${HW_BUS##*/}
 		HW_DRV=$(readlink -f "/sys/class/net/$NETIF/device/driver")
 		HW_DRV=${HW_DRV##*/}
 	fi
@@ -332,9 +336,8 @@ hw_info()
 	HW_LINKS=$(hw_links)
 	HW_FEATS=$(hw_feats)
 	log "hardware mode: lower $NETIF (driver ${HW_DRV:-?} at" \
-		"${HW_PCI:-?}, $HW_MAC), peer $PR at $REMOTE_TYPE:$REMOTE_ARGS"
-	f=$(ethtool -l "$NETIF" 2>/dev/null | awk '/^Current/ { c = 1 }
-		c && /^(RX|Combined):/ { n += $2 } END { print n + 0 }')
+		"${HW_DEV:-?}, $HW_MAC), peer $PR at $REMOTE_TYPE:$REMOTE_ARGS"
+	f=$(compgen -G "/sys/class/net/$NETIF/queues/rx-*" | wc -l)
 	log "$NETIF: $f rx queue(s); offloads on:" \
 		"$(ethtool -k "$NETIF" 2>/dev/null | awk -F': ' \
 			'$2 ~ /^on/ { printf "%s ", $1 }')"
@@ -370,6 +373,16 @@ hw_feats()
 	done
 }
 
+hw_feats_back()
+{
+	local f v
+
+	[ "$(hw_feats)" != "$HW_FEATS" ] || return 0
+	while read -r f v; do
+		ethtool -K "$NETIF" "$f" "$v" 2>/dev/null
+	done < <(comm -23 <(sort <<<"$HW_FEATS") <(hw_feats | sort))
+}
+
 # The NIC, whatever it is called now: the netdev of its PCI device (the
 # same address after a re-plug into the same slot), else the one with
 # HW_MAC.
@@ -377,7 +390,7 @@ hw_nic_name()
 {
 	local d
 
-	for d in "/sys/bus/pci/devices/$HW_PCI/net/"*; do
+	for d in "$HW_BUS/devices/$HW_DEV/net/"*; do
 		[ -e "$d" ] || break
 		basename "$d"
 		return 0
@@ -397,10 +410,9 @@ hw_nic_back()
 	local name
 
 	if ! hw_nic_name >/dev/null; then
-		if [ -e "/sys/bus/pci/devices/$HW_PCI" ]; then
-			[ -e "/sys/bus/pci/devices/$HW_PCI/driver" ] ||
-				echo "$HW_PCI" \
-					>"/sys/bus/pci/drivers/$HW_DRV/bind"
+		if [ -e "$HW_BUS/devices/$HW_DEV" ]; then
+			[ -e "$HW_BUS/devices/$HW_DEV/driver" ] ||
+				echo "$HW_DEV" >"$HW_BUS/drivers/$HW_DRV/bind"
 		elif [ -n "$VIRTNET_PLUG_CMD" ]; then
 			bench_cmd "$VIRTNET_PLUG_CMD" on || return 1
 		fi
@@ -417,13 +429,16 @@ hw_nic_back()
 		ip link set dev "$name" down &&
 		ip link set dev "$name" name "$NETIF" || return 1
 	fi
+	# A re-plugged virtio-net is another virtioN.
+	HW_DEV=$(readlink -f "/sys/class/net/$NETIF/device")
+	HW_DEV=${HW_DEV##*/}
 	ip link set dev "$NETIF" up
 }
 
 # topo_reset: after each case, NETIF and the peer as they were.
 topo_reset()
 {
-	local l a f v now
+	local l a now
 
 	[ "$HW" = yes ] || return 0
 	for a in 10.0.1.2/24 10.0.2.2/24 fd00:1::2/64; do
@@ -441,18 +456,10 @@ topo_reset()
 	[ "$(<"/sys/class/net/$NETIF/address")" = "$HW_MAC" ] ||
 		ip link set dev "$NETIF" address "$HW_MAC" || return 1
 	ip link set dev "$NETIF" up || return 1
-	# The features that differ: the top-level ones first, then the
-	# ones under them, as they were.
-	now=$(hw_feats)
-	if [ "$now" != "$HW_FEATS" ]; then
-		comm -23 <(sort <<<"$HW_FEATS") <(sort <<<"$now") |
-		while read -r f v; do
-			ethtool -K "$NETIF" "$f" "$v" 2>/dev/null
-		done
-		while read -r f v; do
-			ethtool -K "$NETIF" "$f" "$v" 2>/dev/null
-		done < <(comm -23 <(sort <<<"$HW_FEATS") <(sort <<<"$(hw_feats)"))
-	fi
+	# The features that differ, twice: a top-level one set back may
+	# have changed those under it.
+	hw_feats_back
+	hw_feats_back
 	now=$(hw_addrs)
 	for a in $(comm -13 <(echo "$HW_ADDRS") <(echo "$now")); do
 		ip addr del "$a" dev "$NETIF"
@@ -541,7 +548,7 @@ lower_addr()
 lower_remove()
 {
 	if [ "$HW" = yes ]; then
-		echo "$HW_PCI" >"/sys/bus/pci/drivers/$HW_DRV/unbind" &
+		echo "$HW_DEV" >"$HW_BUS/drivers/$HW_DRV/unbind" &
 	else
 		ip -n "$NS_A" link del "$LW" &
 	fi
