@@ -63,6 +63,70 @@ t_create_default()
 		"$(mac_of "$NS_A" vnet0)" 02:00:00:00:01:02
 }
 
+# has_lines WHAT OUTPUT STRING...: OUTPUT has a line with each STRING.
+has_lines()
+{
+	local what=$1 out=$2 str
+
+	shift 2
+	for str in "$@"; do
+		grep -qF -- "$str" <<<"$out" && continue
+		fail "$what: no '$str' in:"
+		show <<<"$out"
+		return 1
+	done
+}
+
+# What ip shows of a device it made with the mode and filter keywords:
+# its help, "ip -d link show" and the JSON keys, a filter change; an
+# unknown keyword gets ip's message and the usage.
+t_create_ptype_mac()
+{
+	local out lmac
+
+	need_attrs || return
+	out=$("$IP" link help virtnet 2>&1)
+	has_lines "ip link help virtnet" "$out" \
+		'Usage: ... virtnet [ mode MODE ] [ filter FILTER ]' \
+		'MODE: rxhandler | ptype' 'FILTER: all | mac' || return
+	topo_lower || return
+	out=$("$IP" -n "$NS_A" link add link "$LW" name vnet0 type virtnet \
+		bogus 2>&1) && { fail "accepted: type virtnet bogus"; return; }
+	has_lines "type virtnet bogus" "$out" \
+		'virtnet: unknown option "bogus"?' 'Usage: ... virtnet' || return
+	no_virtnet_in "$NS_A" || return
+
+	vnet_add "$NS_A" "$LW" vnet0 ptype mac || return
+	out=$("$IP" -n "$NS_A" -d link show dev vnet0)
+	grep -q '\bvirtnet mode ptype filter mac\b' <<<"$out" || {
+		fail "ip -d link show does not say 'virtnet mode ptype" \
+			"filter mac':"
+		show <<<"$out"
+		return 1
+	}
+	out=$("$IP" -n "$NS_A" -d -j link show dev vnet0)
+	expect_eq "JSON info_data.mode" \
+		"$(jq -r '.[0].linkinfo.info_data.mode' <<<"$out")" ptype ||
+		return
+	expect_eq "JSON info_data.filter" \
+		"$(jq -r '.[0].linkinfo.info_data.filter' <<<"$out")" mac ||
+		return
+	lmac=$(mac_of "$NS_A" "$LW")
+	[ "$(mac_of "$NS_A" vnet0)" != "$lmac" ] ||
+		{ fail "filter mac: vnet0 has the lower's address"; return; }
+
+	# Down, the filter changes; filter all takes the lower's address.
+	run "$IP" -n "$NS_A" link set vnet0 type virtnet filter all || return
+	out=$("$IP" -n "$NS_A" -d -j link show dev vnet0)
+	expect_eq "JSON info_data.filter after the change" \
+		"$(jq -r '.[0].linkinfo.info_data.filter' <<<"$out")" all ||
+		return
+	expect_eq "JSON info_data.mode after the change" \
+		"$(jq -r '.[0].linkinfo.info_data.mode' <<<"$out")" ptype ||
+		return
+	expect_eq "filter all: vnet0 address" "$(mac_of "$NS_A" vnet0)" "$lmac"
+}
+
 # IPv4 or IPv6 ping through vnet0, both ways.
 t_ping()
 {
@@ -399,6 +463,8 @@ all_cases()
 	local m f fam
 
 	tcase "create: default device (stock ip)" t_create_default
+	tcase "create: mode ptype filter mac, as ip shows it" \
+		t_create_ptype_mac
 	for m in rxhandler ptype; do
 		for f in all mac; do
 			for fam in 4 6; do
