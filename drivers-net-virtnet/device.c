@@ -9,6 +9,7 @@
 #include <linux/if_arp.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
+#include <linux/netpoll.h>
 #include <linux/rtnetlink.h>
 #include <net/netdev_lock.h>
 #include <net/rtnetlink.h>
@@ -240,6 +241,61 @@ static int virtnet_get_iflink(const struct net_device *dev)
 	return READ_ONCE(vn->lower->ifindex);
 }
 
+#ifdef CONFIG_NET_POLL_CONTROLLER
+/* netpoll on the virtual device sends through a netpoll of the lower,
+ * which polls the lower: there is nothing of our own to poll.
+ */
+static void virtnet_poll_controller(struct net_device *dev)
+{
+}
+
+/* The first netpoll user (netconsole, say) binds to the virtual device:
+ * __netpoll_setup() calls this under RTNL. A lower that cannot do netpoll
+ * (one with IFF_DISABLE_NETPOLL) refuses it, and so the virtual device
+ * does, with the lower's error. netpoll transmits only; receive through
+ * the rx_handler or the tap is unaffected.
+ */
+static int virtnet_netpoll_setup(struct net_device *dev)
+{
+	struct virtnet *vn = netdev_priv(dev);
+	struct netpoll *np;
+	int err;
+
+	ASSERT_RTNL();
+
+	np = kzalloc_obj(*np);
+	if (!np)
+		return -ENOMEM;
+
+	err = __netpoll_setup(np, vn->lower);
+	if (err) {
+		kfree(np);
+		return err;
+	}
+	WRITE_ONCE(vn->netpoll, np);
+	return 0;
+}
+
+/* The last netpoll user of the virtual device is gone, under RTNL: it was
+ * disabled, or the device is unregistering (dellink, the lower's
+ * unregistration, netns teardown), which netpoll users handle on
+ * NETDEV_UNREGISTER, before ndo_uninit and while the lower is still held.
+ * The netpoll is freed only once no sender can still see the old pointer.
+ */
+static void virtnet_netpoll_cleanup(struct net_device *dev)
+{
+	struct virtnet *vn = netdev_priv(dev);
+	struct netpoll *np = vn->netpoll;
+
+	ASSERT_RTNL();
+
+	if (!np)
+		return;
+	WRITE_ONCE(vn->netpoll, NULL);
+	__netpoll_free(np);
+}
+#endif /* CONFIG_NET_POLL_CONTROLLER */
+
 static const struct net_device_ops virtnet_netdev_ops = {
 	.ndo_init		= virtnet_init,
 	.ndo_uninit		= virtnet_uninit,
@@ -256,6 +312,11 @@ static const struct net_device_ops virtnet_netdev_ops = {
 	.ndo_vlan_rx_add_vid	= virtnet_vlan_rx_add_vid,
 	.ndo_vlan_rx_kill_vid	= virtnet_vlan_rx_kill_vid,
 	.ndo_get_iflink		= virtnet_get_iflink,
+#ifdef CONFIG_NET_POLL_CONTROLLER
+	.ndo_poll_controller	= virtnet_poll_controller,
+	.ndo_netpoll_setup	= virtnet_netpoll_setup,
+	.ndo_netpoll_cleanup	= virtnet_netpoll_cleanup,
+#endif
 };
 
 static void virtnet_get_drvinfo(struct net_device *dev,

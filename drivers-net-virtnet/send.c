@@ -5,10 +5,44 @@
  */
 
 #include <linux/netdevice.h>
+#include <linux/netpoll.h>
 #include <linux/skbuff.h>
 #include <kunit/visibility.h>
 
 #include "virtnet.h"
+
+#ifdef CONFIG_NET_POLL_CONTROLLER
+/* A netpoll user of the virtual device (netconsole) sends with interrupts
+ * off: the frame goes straight to the lower's driver through the lower's
+ * netpoll, not through its qdisc. It is dropped when the lower is down,
+ * and when ndo_netpoll_cleanup has just cleared the pointer (the netpoll
+ * is freed only once no sender can still see it).
+ */
+static netdev_tx_t virtnet_netpoll_xmit(struct sk_buff *skb,
+					struct net_device *dev)
+{
+	struct virtnet *vn = netdev_priv(dev);
+	struct netpoll *np = READ_ONCE(vn->netpoll);
+	unsigned int len = skb->len;
+	netdev_tx_t ret;
+
+	ret = netpoll_send_skb(np, skb);
+	if (likely(ret == NETDEV_TX_OK))
+		dev_dstats_tx_add(dev, len);
+	else
+		dev_dstats_tx_dropped(dev);
+	return NETDEV_TX_OK;
+}
+#else
+static netdev_tx_t virtnet_netpoll_xmit(struct sk_buff *skb,
+					struct net_device *dev)
+{
+	/* Not reached: netpoll_tx_running() is false without netpoll. */
+	dev_kfree_skb_any(skb);
+	dev_dstats_tx_dropped(dev);
+	return NETDEV_TX_OK;
+}
+#endif
 
 /**
  * virtnet_start_xmit - ndo_start_xmit of the virtual device
@@ -20,7 +54,8 @@
  * lower only if it cannot offload them. A stacking loop cannot form
  * (virtnet refuses another virtnet as its lower, and the upper/lower links
  * refuse cycles), and dev_queue_xmit() bounds recursion through other
- * stacked devices.
+ * stacked devices. Frames of netpoll (netconsole), sent with interrupts
+ * off, go out through the lower's netpoll instead, counted the same way.
  *
  * Return: %NETDEV_TX_OK always; the frame is sent or counted as dropped.
  */
@@ -30,6 +65,9 @@ netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct net_device *lower = vn->lower;
 	unsigned int len = skb->len;
 	int ret;
+
+	if (unlikely(netpoll_tx_running(dev)))
+		return virtnet_netpoll_xmit(skb, dev);
 
 	/* A lower that is down would silently eat the frame in its noop
 	 * qdisc and report congestion, not loss: count it as ours.

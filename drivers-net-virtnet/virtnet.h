@@ -20,6 +20,9 @@
  * @mode: how ingress of @lower reaches @dev, fixed at creation
  * @filter: which frames of @lower go to @dev; written under RTNL while
  *	@dev is down, read locklessly on the receive path
+ * @netpoll: netpoll of @lower that the netpoll users of @dev (netconsole)
+ *	send through; set and cleared under RTNL by ndo_netpoll_setup and
+ *	ndo_netpoll_cleanup, read locklessly on the transmit path
  */
 struct virtnet {
 	struct net_device *dev;
@@ -28,6 +31,9 @@ struct virtnet {
 	struct packet_type ptype;
 	enum virtnet_mode mode;
 	enum virtnet_filter filter;
+#ifdef CONFIG_NET_POLL_CONTROLLER
+	struct netpoll *netpoll;
+#endif
 };
 
 extern struct rtnl_link_ops virtnet_link_ops;

@@ -24,6 +24,7 @@ RULES_V6_12="
 	netdev-lock-header
 	newlink-params
 	module-import-ns
+	netpoll-setup-info
 "
 # 6.12 -> 6.1
 RULES_V6_1="
@@ -31,6 +32,7 @@ RULES_V6_1="
 	dstats-to-tstats
 	kunit-tstats
 	kunit-param-desc
+	kzalloc-obj
 "
 # 6.1 -> 5.10
 RULES_V5_10="
@@ -53,6 +55,8 @@ RULES_V4_14="
 	upper-dev-link-extack
 	ptype-ignore-outgoing
 	nla-policy-max
+	netpoll-free
+	netpoll-send-void
 	kunit-visibility
 "
 # Rules applied again until they change nothing: each application does
