@@ -13,8 +13,13 @@
 #   faults_res ok|fail ...  result(), counting failures in FAULTS_NFAIL
 #   faults_exit_status NAME what the guest's exit status says, a result line
 #   faults_klog NAME        the kernel log has no splat, a result line
+#   faults_record NAME RUN  results/NAME.txt from the result lines (what
+#                           the cover letters quote once it is committed)
 
 FAULTS_NFAIL=0
+FAULTS_FIGS=()
+# The commit the run starts on: others commit during an hour-long run.
+FAULTS_REC=$("$REPO/scripts/series/record-result" --begin || true)
 TREE=${TREE:-}
 TIMEOUT=${TIMEOUT:-5400}
 
@@ -61,6 +66,13 @@ faults_res()
 {
 	[ "$1" != fail ] || FAULTS_NFAIL=$((FAULTS_NFAIL + 1))
 	result "$@"
+	FAULTS_FIGS+=("$1: $2${3:+: $3}")
+}
+
+faults_record()
+{
+	"$REPO/scripts/series/record-result" --at "$FAULTS_REC" "$1" "$TREE" \
+		"$2" "${FAULTS_FIGS[@]}"
 }
 
 faults_exit_status()
