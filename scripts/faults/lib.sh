@@ -9,7 +9,9 @@
 #   faults_tool NAME        build NAME.c into $VIRTNET_CACHE/build/NAME, print it
 #   faults_guest NAME CMD   build the debug guest (on $TREE, or the applied
 #                           v7.3), run CMD in it; output and kernel log in
-#                           $VIRTNET_CACHE/NAME/; sets FAULTS_RC, FAULTS_OUT
+#                           $VIRTNET_CACHE/NAME/; sets FAULTS_RC, FAULTS_OUT.
+#                           FAULTS_DEBUG=0 (--plain): the selftests' guest,
+#                           which has fail-nth but no KASAN or kmemleak
 #   faults_res ok|fail ...  result(), counting failures in FAULTS_NFAIL
 #   faults_exit_status NAME what the guest's exit status says, a result line
 #   faults_klog NAME        the kernel log has no splat, a result line
@@ -22,6 +24,7 @@ FAULTS_FIGS=()
 FAULTS_REC=$("$REPO/scripts/series/record-result" --begin || true)
 TREE=${TREE:-}
 TIMEOUT=${TIMEOUT:-5400}
+FAULTS_DEBUG=${FAULTS_DEBUG:-1}
 
 faults_tool()
 {
@@ -35,8 +38,14 @@ faults_tool()
 
 faults_guest()
 {
-	local name=$1 cmd=$2 build logdir=$VIRTNET_CACHE/$1
+	local name=$1 cmd=$2 build logdir=$VIRTNET_CACHE/$1 kind=debug
+	local -a dbg=(--debug)
 
+	if [ "$FAULTS_DEBUG" = 0 ]; then
+		kind=plain
+		dbg=()
+		logdir=$VIRTNET_CACHE/$1-plain
+	fi
 	mkdir -p "$logdir"
 	FAULTS_OUT=$logdir/output.log
 	FAULTS_KLOG=$logdir/kernel.log
@@ -46,16 +55,16 @@ faults_guest()
 			die "could not apply patches/mainline to v7.3" \
 				"run 'make patches' and read the message above"
 	fi
-	stage "$name: build the debug guest kernel"
-	build=$("$REPO/scripts/build/guest" --debug "$TREE" | tail -n1) ||
-		die "the debug guest kernel did not build" "read the build errors above"
+	stage "$name: build the $kind guest kernel"
+	build=$("$REPO/scripts/build/guest" "${dbg[@]}" "$TREE" | tail -n1) ||
+		die "the $kind guest kernel did not build" "read the build errors above"
 	grep -q '^CONFIG_FAULT_INJECTION_DEBUG_FS=y' "$build/.config" ||
 		die "$build has no fault injection" \
-			"configs/debug.config must have CONFIG_FAULT_INJECTION_DEBUG_FS=y"
+			"configs/debug.config and configs/guest.config must have CONFIG_FAULT_INJECTION_DEBUG_FS=y"
 
-	stage "$name: in the debug guest (log: $FAULTS_OUT)"
+	stage "$name: in the $kind guest (log: $FAULTS_OUT)"
 	set +e
-	(cd "$REPO" && "$REPO/scripts/vm/run" --debug --build "$build" --timeout "$TIMEOUT" \
+	(cd "$REPO" && "$REPO/scripts/vm/run" "${dbg[@]}" --build "$build" --timeout "$TIMEOUT" \
 		--console-log "$FAULTS_KLOG" -- "$cmd") 2>&1 | tee "$FAULTS_OUT"
 	FAULTS_RC=${PIPESTATUS[0]}
 	set -e
@@ -71,7 +80,10 @@ faults_res()
 
 faults_record()
 {
-	"$REPO/scripts/series/record-result" --at "$FAULTS_REC" "$1" "$TREE" \
+	local name=$1
+
+	[ "$FAULTS_DEBUG" != 0 ] || name=$1-plain
+	"$REPO/scripts/series/record-result" --at "$FAULTS_REC" "$name" "$TREE" \
 		"$2" "${FAULTS_FIGS[@]}"
 }
 
