@@ -14,7 +14,7 @@ PATCH_TARGETS := mainline v6.12 v6.1 v5.10 $(if $(or $(KSRC_V4_14),$(wildcard $(
 # The iproute2 series: upstream 7.1.0 (iproute2-next) and Debian's 6.1.0-3.
 IPROUTE2_TARGETS := iproute2 iproute2-6.1
 
-.PHONY: all deps check demo patches mbox kunit vmtest v414-vmtest soak faults fuzz bench clean-cache
+.PHONY: all deps check demo patches mbox kunit vmtest kernel-tests v414-vmtest soak faults fuzz bench clean-cache
 
 all: check
 
@@ -55,6 +55,16 @@ vmtest:
 	@$(S)/trees/get-kernel mainline >/dev/null
 	@$(S)/trees/apply-series mainline >/dev/null
 	@$(S)/vm/selftests
+
+# The kernel's own drivers/net tests (ping.py, stats.py, netpoll_basic.py)
+# with vnet0 as the device under test, on igb (NICS=e1000e|virtio); the
+# patched ip creates the mode ptype filter mac vnet0 (else YNL does).
+kernel-tests:
+	@$(S)/deps
+	@$(S)/trees/get-kernel mainline >/dev/null
+	@$(S)/trees/apply-series mainline >/dev/null
+	@set -o pipefail; ip=$$($(S)/build/iproute2 iproute2 | tail -n1) || ip=; \
+	$(S)/vm/kernel-tests $(if $(NICS),--nics $(NICS)) $${ip:+--ip "$$ip"}
 
 # The v4.14 series on the pinned 4.14 tree (or one given by path), in a
 # QEMU guest.
