@@ -93,7 +93,8 @@ t_create_ptype_mac()
 	out=$("$IP" -n "$NS_A" link add link "$LW" name vnet0 type virtnet \
 		bogus 2>&1) && { fail "accepted: type virtnet bogus"; return; }
 	has_lines "type virtnet bogus" "$out" \
-		'virtnet: unknown option "bogus"?' 'Usage: ... virtnet' || return
+		'virtnet: unknown option "bogus"?' 'Usage: ... virtnet' ||
+		return
 	no_virtnet_in "$NS_A" || return
 
 	vnet_add "$NS_A" "$LW" vnet0 ptype mac || return
