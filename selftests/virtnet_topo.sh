@@ -354,7 +354,8 @@ topo_exit()
 hw_addrs()
 {
 	ip -j addr show dev "$NETIF" scope global 2>/dev/null |
-		jq -r '.[0].addr_info[]? | "\(.local)/\(.prefixlen)"' | sort
+		jq -r '.[0].addr_info[]? | select(.local) |
+			"\(.local)/\(.prefixlen)"' | sort
 }
 
 hw_links()
