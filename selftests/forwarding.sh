@@ -77,6 +77,19 @@ has_lines()
 	done
 }
 
+# json_info_is WHEN MODE FILTER: "ip -d -j" shows vnet0 in NS_A with
+# info_data.mode MODE and info_data.filter FILTER.
+json_info_is()
+{
+	local out
+
+	out=$("$IP" -n "$NS_A" -d -j link show dev vnet0)
+	expect_eq "JSON info_data.mode$1" \
+		"$(jq -r '.[0].linkinfo.info_data.mode' <<<"$out")" "$2" &&
+	expect_eq "JSON info_data.filter$1" \
+		"$(jq -r '.[0].linkinfo.info_data.filter' <<<"$out")" "$3"
+}
+
 # What ip shows of a device it made with the mode and filter keywords:
 # its help, "ip -d link show" and the JSON keys, a filter change; an
 # unknown keyword gets ip's message and the usage.
@@ -105,26 +118,14 @@ t_create_ptype_mac()
 		show <<<"$out"
 		return 1
 	}
-	out=$("$IP" -n "$NS_A" -d -j link show dev vnet0)
-	expect_eq "JSON info_data.mode" \
-		"$(jq -r '.[0].linkinfo.info_data.mode' <<<"$out")" ptype ||
-		return
-	expect_eq "JSON info_data.filter" \
-		"$(jq -r '.[0].linkinfo.info_data.filter' <<<"$out")" mac ||
-		return
+	json_info_is "" ptype mac || return
 	lmac=$(mac_of "$NS_A" "$LW")
 	[ "$(mac_of "$NS_A" vnet0)" != "$lmac" ] ||
 		{ fail "filter mac: vnet0 has the lower's address"; return; }
 
 	# Down, the filter changes; filter all takes the lower's address.
 	run "$IP" -n "$NS_A" link set vnet0 type virtnet filter all || return
-	out=$("$IP" -n "$NS_A" -d -j link show dev vnet0)
-	expect_eq "JSON info_data.filter after the change" \
-		"$(jq -r '.[0].linkinfo.info_data.filter' <<<"$out")" all ||
-		return
-	expect_eq "JSON info_data.mode after the change" \
-		"$(jq -r '.[0].linkinfo.info_data.mode' <<<"$out")" ptype ||
-		return
+	json_info_is " after the change" ptype all || return
 	expect_eq "filter all: vnet0 address" "$(mac_of "$NS_A" vnet0)" "$lmac"
 }
 
