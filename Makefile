@@ -11,6 +11,12 @@ S := scripts
 V4_14_TARBALL := $(CURDIR)/../shared/kernels/linux-4.14.325.tar.xz
 PATCH_TARGETS := mainline v6.12 v6.1 v5.10 $(if $(or $(KSRC_V4_14),$(wildcard $(V4_14_TARBALL))),v4.14)
 
+# TARGET=T: what runs in a guest (vmtest, soak, bench) runs on target T's
+# kernel with its series (default mainline, v7.3).
+TARGET ?= mainline
+# get-kernel of TARGET (v4.14: KSRC_V4_14 when given).
+GET_TARGET = $(if $(filter v4.14,$(TARGET)),KSRC=$(KSRC_V4_14)) $(S)/trees/get-kernel $(TARGET) >/dev/null
+
 # The iproute2 series: upstream 7.1.0 (iproute2-next) and Debian's 6.1.0-3.
 IPROUTE2_TARGETS := iproute2 iproute2-6.1
 
@@ -52,9 +58,9 @@ kunit:
 
 vmtest:
 	@$(S)/deps
-	@$(S)/trees/get-kernel mainline >/dev/null
-	@$(S)/trees/apply-series mainline >/dev/null
-	@$(S)/vm/selftests
+	@$(GET_TARGET)
+	@$(S)/trees/apply-series $(TARGET) >/dev/null
+	@$(S)/vm/selftests --target $(TARGET) $(if $(filter undefined,$(origin NICS)),,--nics "$(NICS)")
 
 # The kernel's own drivers/net tests (ping.py, stats.py, netpoll_basic.py)
 # with vnet0 as the device under test, on igb (NICS=e1000e|virtio); the
@@ -67,13 +73,14 @@ kernel-tests:
 	$(S)/vm/kernel-tests $(if $(NICS),--nics $(NICS)) $${ip:+--ip "$$ip"}
 
 # The v4.14 series on the pinned 4.14 tree (or one given by path), in a
-# QEMU guest.
+# QEMU guest, software mode: make vmtest TARGET=v4.14 NICS="".
 v414-vmtest:
-	@KSRC=$(KSRC_V4_14) $(S)/vm/run-v4.14
+	@$(MAKE) --no-print-directory vmtest TARGET=v4.14 NICS=
 
 soak:
 	@$(S)/deps
-	@$(S)/soak/run $(if $(DURATION),--duration $(DURATION)) $(if $(TREE),--tree $(TREE))
+	@$(GET_TARGET)
+	@$(S)/soak/run --target $(TARGET) $(if $(DURATION),--duration $(DURATION)) $(if $(TREE),--tree $(TREE))
 
 # fail-nth sweeps of every control operation in the debug guest.
 faults:
@@ -88,7 +95,8 @@ fuzz:
 
 bench:
 	@$(S)/deps
-	@$(S)/bench/run
+	@$(GET_TARGET)
+	@$(S)/bench/run --target $(TARGET)
 
 clean-cache:
 	rm -rf "$${VIRTNET_CACHE:-$$HOME/.cache/virtnet}"
