@@ -402,10 +402,15 @@ t_ynl()
 	cli=$top/tools/net/ynl/pyynl/cli.py
 	spec=$top/Documentation/netlink/specs/rt-link.yaml
 	if [ ! -r "$cli" ] || [ ! -r "$spec" ]; then
-		skip "no tools/net/ynl/pyynl/cli.py and rt-link.yaml around" \
-			"this test (run it from a kernel tree)"
+		skip "no YNL CLI and rt-link spec in the kernel tree around" \
+			"this test (tools/net/ynl/pyynl/cli.py," \
+			"Documentation/netlink/specs/rt-link.yaml)"
 		return
 	fi
+	grep -q virtnet "$spec" || {
+		skip "this tree's rt-link spec does not describe virtnet"
+		return
+	}
 	python3 -c 'import yaml' 2>/dev/null || {
 		skip "python3 with the yaml module is needed"
 		return
