@@ -18,6 +18,9 @@
 #   on_exit "command"                   run at exit (before the stage end line)
 #   lock NAME                           serialise on $VIRTNET_CACHE/locks/NAME
 #   check_target TARGET                 die unless TARGET is known
+#   guest_dir TARGET [debug|kcsan]      the guest's build directory
+#   guest_frags TARGET TREE [debug|kcsan]
+#                                       its config fragments, in order
 #
 # lib.sh installs an EXIT trap; scripts add their clean-ups with on_exit
 # instead of a trap of their own.
@@ -226,6 +229,33 @@ git_ident()
 
 # Paths in the cache.
 tree_dir() { echo "$VIRTNET_CACHE/trees/$1"; }
+
+# guest_dir TARGET [debug|kcsan]: build/guest (mainline) or build/guest-T,
+# with -debug or -kcsan for those guests.
+guest_dir()
+{
+	local d=$VIRTNET_CACHE/build/guest
+
+	[ "$1" = mainline ] || d=$d-$1
+	echo "$d${2:+-$2}"
+}
+
+# guest_frags TARGET TREE [debug|kcsan]: the guest's config fragments, one
+# per line, in the order scripts/build/guest merges them: the common one,
+# the selftests' own (when TREE has it), the debug or KCSAN one, then what
+# the target names or defaults differently (configs/guest-T.config, with
+# debug configs/debug-T.config).
+guest_frags()
+{
+	local t=$1 st=$2/tools/testing/selftests/drivers/net/virtnet/config
+
+	echo "$REPO/configs/guest.config"
+	[ ! -f "$st" ] || echo "$st"
+	[ -z "${3:-}" ] || echo "$REPO/configs/$3.config"
+	[ ! -f "$REPO/configs/guest-$t.config" ] || echo "$REPO/configs/guest-$t.config"
+	[ "${3:-}" != debug ] || [ ! -f "$REPO/configs/debug-$t.config" ] ||
+		echo "$REPO/configs/debug-$t.config"
+}
 tree_stamp() { echo "$VIRTNET_CACHE/trees/$1/.git/virtnet-tree"; }
 
 # tree_base TARGET: the base commit of a complete tree, or nothing.
