@@ -20,7 +20,7 @@ GET_TARGET = $(if $(filter v4.14,$(TARGET)),KSRC=$(KSRC_V4_14)) $(S)/trees/get-k
 # The iproute2 series: upstream 7.1.0 (iproute2-next) and Debian's 6.1.0-3.
 IPROUTE2_TARGETS := iproute2 iproute2-6.1
 
-.PHONY: all deps check demo patches mbox kunit vmtest kernel-tests v414-vmtest soak faults fuzz bench clean-cache
+.PHONY: all deps check demo patches mbox kunit vmtest kernel-tests v414-vmtest kcsan soak faults fuzz bench clean-cache
 
 all: check
 
@@ -71,6 +71,15 @@ kernel-tests:
 	@$(S)/trees/apply-series mainline >/dev/null
 	@set -o pipefail; ip=$$($(S)/build/iproute2 iproute2 | tail -n1) || ip=; \
 	$(S)/vm/kernel-tests $(if $(NICS),--nics $(NICS)) $${ip:+--ip "$$ip"}
+
+# The selftests on the KCSAN guest (two vCPUs): kcsan_test at boot, then
+# software mode and hardware mode on igb (NICS= to change); no KCSAN
+# report may name virtnet. Writes results/kcsan.txt.
+kcsan:
+	@$(S)/deps
+	@$(S)/trees/get-kernel mainline >/dev/null
+	@$(S)/trees/apply-series mainline >/dev/null
+	@$(S)/vm/selftests --kcsan --nics "$(if $(filter undefined,$(origin NICS)),igb,$(NICS))"
 
 # The v4.14 series on the pinned 4.14 tree (or one given by path), in a
 # QEMU guest, software mode: make vmtest TARGET=v4.14 NICS="".
