@@ -136,6 +136,19 @@ ping_ok()
 	fi
 }
 
+# reach: vnet0 reaches the peer again within 15 s of its carrier (a NIC
+# may report the link before it passes frames), then every ping is
+# answered.
+reach()
+{
+	local t=$SECONDS
+
+	wait_for 15 in_ns "$NS_V" ping -n -c 1 -W 1 10.0.1.2 ||
+		{ fail "vnet0 does not reach 10.0.1.2 15 s after up"; return; }
+	log "10.0.1.2 answers $((SECONDS - t)) s after vnet0's carrier"
+	ping_ok "$NS_V" 10.0.1.2 3
+}
+
 # ping_none NS ADDR COUNT [PING OPTIONS]: no reply at all.
 ping_none()
 {
