@@ -14,7 +14,8 @@
  *   dellink NAME
  *
  * NS is a name under /run/netns (ip netns add NS). Prints one line:
- *   ok injected=0|1
+ *   ok injected=0|1 [calls=C]            (C: the calls fail-nth counted
+ *                                        when it did not reach N)
  *   error=ERRNAME injected=0|1 msg="extack message"
  *   noack=ERRNAME injected=0|1          (the ack was lost, see below)
  * Exit status: 0 when the kernel accepted the request, 1 when it refused
@@ -99,11 +100,15 @@ static void put_netns(struct nl_req *r, const char *ns)
 	nl_put_u32(r, IFLA_NET_NS_FD, fd);	/* left open until exit */
 }
 
-/* The options after NAME [LOWER]: mode, filter, address, mtu, up, down, netns. */
+/*
+ * The options after NAME [LOWER]: mode, filter, address, mtu, up, down,
+ * netns. IFLA_LINKINFO goes last, so that no top-level attribute ends up
+ * inside its IFLA_INFO_DATA.
+ */
 static void options(struct nl_req *r, char **av, int ac, int newlink)
 {
-	struct rtattr *li = NULL, *data = NULL;
-	int i;
+	int i, mode = -1, filter = -1;
+	struct rtattr *li, *data;
 
 	for (i = 0; i < ac; i++) {
 		const char *k = av[i], *v = i + 1 < ac ? av[i + 1] : NULL;
@@ -117,34 +122,32 @@ static void options(struct nl_req *r, char **av, int ac, int newlink)
 		if (!v)
 			die_usage("an option lacks its value");
 		i++;
-		if (!strcmp(k, "mtu")) {
+		if (!strcmp(k, "mtu"))
 			nl_put_u32(r, IFLA_MTU, strtoul(v, NULL, 0));
-		} else if (!strcmp(k, "address")) {
+		else if (!strcmp(k, "address"))
 			put_mac(r, v);
-		} else if (!strcmp(k, "netns") && !newlink) {
+		else if (!strcmp(k, "netns") && !newlink)
 			put_netns(r, v);
-		} else if (!strcmp(k, "mode") || !strcmp(k, "filter")) {
-			if (!li) {
-				li = nl_nest(r, IFLA_LINKINFO);
-				put(r, IFLA_INFO_KIND, "virtnet", sizeof("virtnet"));
-				data = nl_nest(r, IFLA_INFO_DATA);
-			}
-			if (!strcmp(k, "mode"))
-				nl_put_u32(r, NL_VIRTNET_MODE, word(v, "rxhandler", "ptype"));
-			else
-				nl_put_u32(r, NL_VIRTNET_FILTER, word(v, "all", "mac"));
-		} else {
+		else if (!strcmp(k, "mode"))
+			mode = word(v, "rxhandler", "ptype");
+		else if (!strcmp(k, "filter"))
+			filter = word(v, "all", "mac");
+		else
 			die_usage("unknown option");
-		}
 	}
-	if (li) {
+	if (!newlink && mode < 0 && filter < 0)
+		return;
+	li = nl_nest(r, IFLA_LINKINFO);
+	put(r, IFLA_INFO_KIND, "virtnet", sizeof("virtnet"));
+	if (mode >= 0 || filter >= 0) {
+		data = nl_nest(r, IFLA_INFO_DATA);
+		if (mode >= 0)
+			nl_put_u32(r, NL_VIRTNET_MODE, mode);
+		if (filter >= 0)
+			nl_put_u32(r, NL_VIRTNET_FILTER, filter);
 		nl_nest_end(r, data);
-		nl_nest_end(r, li);
-	} else if (newlink) {
-		li = nl_nest(r, IFLA_LINKINFO);
-		put(r, IFLA_INFO_KIND, "virtnet", sizeof("virtnet"));
-		nl_nest_end(r, li);
 	}
+	nl_nest_end(r, li);
 }
 
 /* Arm fail-nth with @n; returns its fd, or -1 when @n is 0. */
@@ -169,11 +172,16 @@ static int arm(int n)
 	return fd;
 }
 
-/* Read back and disarm: "0" means the N-th call did fail. */
-static int injected(int fd)
+/*
+ * Read back and disarm: "0" means the N-th call did fail; otherwise the
+ * count left says how many fault-injectable calls the request made
+ * (@calls, with fail-nth armed high: the number of points to sweep).
+ */
+static int injected(int fd, int armed, int *calls)
 {
 	char s[16] = "";
 
+	*calls = 0;
 	if (fd < 0)
 		return 0;
 	if (pread(fd, s, sizeof(s) - 1, 0) < 0)
@@ -181,12 +189,15 @@ static int injected(int fd)
 	if (write(fd, "0", 1) != 1)
 		exit(2);
 	close(fd);
-	return atoi(s) == 0 && s[0] == '0';
+	if (atoi(s) == 0 && s[0] == '0')
+		return 1;
+	*calls = armed - atoi(s);
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	int fail = 0, sk, fd, inj, err;
+	int fail = 0, sk, fd, inj, err, calls;
 	const char *msg;
 	struct nl_req r;
 	char ack[8192];
@@ -232,7 +243,7 @@ int main(int argc, char **argv)
 	fd = arm(fail);
 	len = send(sk, &r, r.nh.nlmsg_len, 0);
 	err = len < 0 ? errno : 0;
-	inj = injected(fd);
+	inj = injected(fd, fail, &calls);
 	if (len < 0) {
 		printf("error=%s injected=%d msg=\"send failed\"\n", nl_errname(err), inj);
 		return 1;
@@ -247,7 +258,10 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	if (!err) {
-		printf("ok injected=%d\n", inj);
+		if (fail && !inj)
+			printf("ok injected=0 calls=%d\n", calls);
+		else
+			printf("ok injected=%d\n", inj);
 		return 0;
 	}
 	printf("error=%s injected=%d msg=\"%s\"\n", nl_errname(err), inj, msg);
