@@ -89,7 +89,8 @@ v414-vmtest:
 soak:
 	@$(S)/deps
 	@$(GET_TARGET)
-	@$(S)/soak/run --target $(TARGET) $(if $(DURATION),--duration $(DURATION)) $(if $(TREE),--tree $(TREE))
+	@$(S)/soak/run --target $(TARGET) $(if $(DURATION),--duration $(DURATION)) $(if $(TREE),--tree $(TREE)) \
+		$(if $(NIC),--nic $(NIC))
 
 # fail-nth sweeps of every control operation in the debug guest.
 faults:

@@ -21,12 +21,16 @@ declare -A FAULT_NAME=(
 	[lower-netns]="lower to netns sk-mv and back"
 	[recreate]="lower deleted and re-created"
 	[rmmod]="rmmod virtnet + reload, devices up"
+	[nic-link]="NIC carrier flap (QMP set_link off/on)"
+	[nic-rebind]="NIC driver unbound and bound again"
+	[nic-plug]="NIC hot-unplugged and plugged (QMP)"
 )
 for k in "${FAULT_KINDS[@]}"; do
 	FAULT[$k]=0
 	FAULT_FAIL[$k]=0
 done
-for k in vn_rx vn_tx vn_rxdrop vn_txdrop peer_rx peer_tx peer_rxdrop peer_txdrop; do
+for k in vn_rx vn_tx vn_rxdrop vn_txdrop peer_rx peer_tx peer_rxdrop peer_txdrop \
+	 nic_vn_rx nic_vn_tx nic_vn_rxdrop nic_vn_txdrop nic_q0 nic_q1; do
 	TOT[$k]=0
 done
 CUR=setup
@@ -84,10 +88,26 @@ mtu_is() { [ "$(cat "/sys/class/net/$1/mtu")" = "$2" ]; }
 mac_of() { cat "/sys/class/net/$1/address"; }
 same_mac() { [ "$(mac_of "$1")" = "$(mac_of "$2")" ]; }
 other_mac() { [ "$(mac_of "$1")" != "$(mac_of "$2")" ]; }
+bank_vn() { bank "$([ "$1" = "$NIC_VN" ] && echo nic_vn || echo vn)" "$1"; }
 no_virtnet_in() { [ -z "$("$IP" ${1:+-n "$1"} -o link show type virtnet 2>&1)" ]; }
+
+# bank_queues: add the NIC's rx packets of queues 0 and 1 (ethtool -S) to
+# the totals, before its driver goes (the counters start again at 0).
+bank_queues()
+{
+	local q n k
+
+	while read -r q n; do
+		k=nic_q$q
+		[ -z "${TOT[$k]+x}" ] || TOT[$k]=$((TOT[$k] + n))
+	done < <(ethtool -S "$NIC" 2>/dev/null |
+		sed -n 's/^ *rx_queue_\([0-9]*\)_packets: \([0-9]*\)/\1 \2/p')
+}
 
 # bank CLASS DEV [NETNS]: add DEV's counters to the totals (before DEV is
 # destroyed; frames between this read and the deletion are not counted).
+# The virtnet devices are CLASS "vn", "nic_vn" for the one on the NIC
+# (bank_vn).
 bank()
 {
 	local class=$1 dev=$2 ns=${3:-} s v

@@ -140,7 +140,7 @@ fault_rmmod()
 	local v n
 
 	for v in "${VNS[@]}"; do
-		bank vn "$v"
+		bank_vn "$v"
 	done
 	check "rmmod virtnet with ${#VNS[@]} devices up" rmmod virtnet || return
 	check "no virtnet module after rmmod" test ! -e /sys/module/virtnet
@@ -155,4 +155,52 @@ fault_rmmod()
 	for v in "${VNS[@]}"; do
 		check "re-create $v" make_vn "$v"
 	done
+}
+
+# --- a real NIC (scripts/vm/nic-env: VIRTNET_LINK_CMD, VIRTNET_PLUG_CMD) ---
+
+fault_nic_link()
+{
+	# shellcheck disable=SC2086 # the command is a word list
+	check "carrier of $NIC off (QMP set_link)" $VIRTNET_LINK_CMD off || return
+	check "$NIC_VN loses carrier with $NIC" wait_for 10 carrier_is "$NIC_VN" 0
+	sleep 0.3
+	# shellcheck disable=SC2086
+	check "carrier of $NIC on (QMP set_link)" $VIRTNET_LINK_CMD on
+	check "$NIC_VN regains carrier with $NIC" wait_for 20 carrier_is "$NIC_VN" 1
+}
+
+# nic_again WHAT: the NIC is back after WHAT; sk-vn3 on it again
+nic_again()
+{
+	check "$NIC is back after $1" wait_for 60 nic_name || return
+	nic_found || { check "set up the NIC again after $1" false; return 1; }
+	check "$NIC has carrier after $1" wait_for 30 carrier_is "$NIC" 1
+	check "re-create $NIC_VN on $NIC" make_vn "$NIC_VN"
+}
+
+fault_nic_rebind()
+{
+	local drv=/sys/bus/pci/drivers/$NIC_DRV
+
+	bank_vn "$NIC_VN"
+	bank_queues
+	check "unbind $NIC ($NIC_PCI) from $NIC_DRV under traffic" \
+		sh -c "echo $NIC_PCI >$drv/unbind" || return
+	check "$NIC_VN goes with its lower's driver" wait_for 30 gone "$NIC_VN"
+	check "bind $NIC_PCI to $NIC_DRV again" sh -c "echo $NIC_PCI >$drv/bind"
+	nic_again "the rebind"
+}
+
+fault_nic_plug()
+{
+	bank_vn "$NIC_VN"
+	bank_queues
+	# shellcheck disable=SC2086 # the command is a word list
+	check "hot-unplug $NIC under traffic (QMP device_del)" $VIRTNET_PLUG_CMD off || return
+	check "$NIC_VN goes with the unplugged NIC" wait_for 30 gone "$NIC_VN"
+	check "$NIC is gone" _not nic_name
+	# shellcheck disable=SC2086
+	check "plug the NIC back (QMP device_add)" $VIRTNET_PLUG_CMD on
+	nic_again "the re-plug"
 }

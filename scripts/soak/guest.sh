@@ -17,6 +17,8 @@
 #   VIRTNET_KO  load the driver with "insmod VIRTNET_KO" rather than
 #               "modprobe virtnet"
 #   SOAK_ROUND  seconds per pktgen round (default 4)
+#   NETIF, VIRTNET_LINK_CMD, VIRTNET_PLUG_CMD
+#               set by scripts/vm/nic-env: soak a real NIC too (below)
 #
 # Topology (init netns = the "host"; sk-peer = the other end of the wire):
 #
@@ -24,6 +26,14 @@
 #   sk-vn2 (ptype, mac)     --+                          10.70.2.2
 #   sk-vn1 (ptype, mac) ------ sk-l1 ==veth== sk-p1 [sk-peer] 10.70.1.2
 #                              (a port of bridge sk-br0)
+#
+# With a real NIC (run under scripts/vm/nic-env, "make soak NIC=igb"):
+# sk-vn3 (rxhandler, all) on the NIC, 10.70.3.1, the remote NIC in netns
+# vn-remote 10.70.3.2, pktgen from there with random source addresses
+# (the NIC's RSS spreads them over its rx queues), and three more faults:
+# the NIC's carrier off and on (QMP set_link), its driver unbound and
+# bound again, the NIC hot-unplugged and plugged back (QMP device_del and
+# device_add), each under traffic, sk-vn3 re-created on it after.
 #
 # Without a patched ip: sk-vn0 and sk-vn1 in mode rxhandler, filter all, no
 # sk-vn2, no bridge. Traffic: pktgen from the virtnet devices to the peers
@@ -145,7 +155,7 @@ stop_traffic
 
 for v in "${VNS[@]}"; do
 	if exists "$v"; then
-		bank vn "$v"
+		bank_vn "$v"
 	else
 		check "$v exists at the end of the run" false
 	fi
@@ -171,6 +181,13 @@ done
 for n in 0 1; do
 	check "delete lower sk-l$n" "$IP" link del "sk-l$n"
 done
+if [ -n "$NIC_VN" ]; then
+	bank_queues
+	pr_rounds=0 pr_sent=0 pr_err=0
+	[ ! -r "$STATE/pg-remote" ] || read -r pr_rounds pr_sent pr_err <"$STATE/pg-remote"
+	check "delete $NIC_VN (the NIC stays)" "$IP" link del "$NIC_VN"
+	check "$NIC survives its virtnet device" exists "$NIC"
+fi
 [ "$PATCHED" = 0 ] || check "delete bridge sk-br0" "$IP" link del sk-br0
 check "no virtnet device left in the init netns" no_virtnet_in ""
 check "no virtnet device left in $MV" no_virtnet_in "$MV"
@@ -239,6 +256,13 @@ printf 'soak: %-44s %14s %14s\n' "sent by pktgen through the virtnet devices" "$
 printf 'soak: %-44s %14s %14s\n' "sent by the virtnet devices (tx)" "${TOT[vn_tx]}" "${TOT[vn_txdrop]}"
 printf 'soak: %-44s %14s %14s\n' "peers rx (sk-p*)" "${TOT[peer_rx]}" "${TOT[peer_rxdrop]}"
 printf 'soak: %-44s %14s %14s\n' "peers tx (sk-p*)" "${TOT[peer_tx]}" "${TOT[peer_txdrop]}"
+if [ -n "$NIC_VN" ]; then
+	printf 'soak: %-44s %14s %14s\n' "sent by pktgen on the remote NIC to $NIC_VN" "$pr_sent" "$pr_err"
+	printf 'soak: %-44s %14s %14s\n' "received by $NIC_VN on $NIC_DRV (rx)" "${TOT[nic_vn_rx]}" "${TOT[nic_vn_rxdrop]}"
+	printf 'soak: %-44s %14s %14s\n' "sent by $NIC_VN on $NIC_DRV (tx)" "${TOT[nic_vn_tx]}" "${TOT[nic_vn_txdrop]}"
+	echo "soak: $NIC rx packets per queue: q0 ${TOT[nic_q0]}, q1 ${TOT[nic_q1]}"
+	echo "soak: pktgen rounds of the remote NIC: $pr_rounds"
+fi
 echo "soak: pktgen rounds: $pe_rounds egress, $pi_rounds ingress; flood ping rounds with replies: $ping_ok ok, $ping_bad without"
 echo "soak: ping from netns $MV through a moved device: $MV_PING_OK ok, $MV_PING_BAD failed"
 echo "soak: kmemleak unreferenced objects: $leaks; namespaces left behind: $nsleak"
@@ -248,6 +272,22 @@ rc=0
 if [ "${TOT[vn_rx]}" -lt 1000 ] || [ "${TOT[vn_tx]}" -lt 1000 ]; then
 	echo "soak: FAIL: too little traffic through the virtnet devices (rx ${TOT[vn_rx]}, tx ${TOT[vn_tx]}): pktgen or the datapath did not work" >&2
 	rc=1
+fi
+# On a NIC: traffic reached sk-vn3 and the lower's RSS used both queues.
+if [ -n "$NIC_VN" ]; then
+	if [ "${TOT[nic_vn_rx]}" -lt 1000 ]; then
+		echo "soak: FAIL: too little traffic through $NIC_VN on the NIC (rx ${TOT[nic_vn_rx]})" >&2
+		rc=1
+	fi
+	# Every frame sk-vn3 received came in through the NIC.
+	if [ "${TOT[nic_vn_rx]}" -gt $((TOT[nic_q0] + TOT[nic_q1])) ]; then
+		echo "soak: FAIL: $NIC_VN received ${TOT[nic_vn_rx]} frames, more than the NIC's rx queues counted ($((TOT[nic_q0] + TOT[nic_q1])))" >&2
+		rc=1
+	fi
+	if [ "${TOT[nic_q0]}" -lt 100 ] || [ "${TOT[nic_q1]}" -lt 100 ]; then
+		echo "soak: FAIL: the NIC's rx queues 0 and 1 did not both carry traffic (${TOT[nic_q0]}, ${TOT[nic_q1]} packets)" >&2
+		rc=1
+	fi
 fi
 if [ "$ping_ok" = 0 ]; then
 	echo "soak: FAIL: no flood ping round got replies: the virtnet devices never carried a round trip" >&2

@@ -14,6 +14,16 @@ declare -A VMAC=([sk-vn1]=02:5a:00:00:02:01 [sk-vn2]=02:5a:00:00:02:02)
 declare -A LMAC=([0]=02:5a:00:00:00:00 [1]=02:5a:00:00:00:01)
 declare -A PMAC=([0]=02:5a:00:00:01:00 [1]=02:5a:00:00:01:01)
 declare -A VMODE=() VFILTER=()
+# With a real NIC (scripts/vm/nic-env's NETIF): sk-vn3 (rxhandler, all) on
+# it, the remote NIC in netns vn-remote; MACs as scripts/vm/run gives them.
+NIC=
+NIC_VN=
+NIC_DRV=
+NIC_PCI=
+NIC_MAC=52:54:00:56:00:01
+REM_MAC=52:54:00:56:00:02
+REM_NS=vn-remote
+REM=
 
 load_module()
 {
@@ -51,6 +61,68 @@ make_pair()
 		fi
 	fi
 	"$IP" link set "sk-l$n" up
+}
+
+# nic_name: the NIC with the lower's MAC (not sk-vn3, which takes it with
+# filter all: only a NIC has a device link)
+nic_name()
+{
+	local d
+
+	for d in /sys/class/net/*; do
+		[ -e "$d/device" ] && [ "$(cat "$d/address")" = "$NIC_MAC" ] &&
+			{ echo "${d##*/}"; return 0; }
+	done
+	return 1
+}
+
+# The NIC_* variables, PADDR and FAULT* are for the faults, traffic and
+# summary in the files next to this one.
+# shellcheck disable=SC2034
+# nic_found: after a rebind or a re-plug, the NIC's name, driver and PCI
+# address again (udev may have renamed it), set up; sk-vn3 is re-created
+# by the caller.
+nic_found()
+{
+	local d
+
+	command -v udevadm >/dev/null && udevadm settle -t 10 >/dev/null 2>&1
+	NIC=$(nic_name) || return 1
+	LOWER[$NIC_VN]=$NIC
+	d=$(readlink -f "/sys/class/net/$NIC/device")
+	NIC_PCI=${d##*/}
+	d=$(readlink -f "/sys/class/net/$NIC/device/driver")
+	NIC_DRV=${d##*/}
+	"$IP" addr flush dev "$NIC"
+	"$IP" link set "$NIC" up
+}
+
+# shellcheck disable=SC2034
+# nic_setup: sk-vn3 on the NIC, 10.70.3.2 on the remote end
+nic_setup()
+{
+	local d
+
+	NIC_VN=sk-vn3
+	VNS+=("$NIC_VN")
+	VMODE[$NIC_VN]=rxhandler
+	VFILTER[$NIC_VN]=all
+	VADDR[$NIC_VN]=10.70.3.1
+	PADDR[$NIC_VN]=10.70.3.2
+	nic_found || { echo "soak: error: no NIC with MAC $NIC_MAC" >&2; return 1; }
+	for d in $(ip netns exec "$REM_NS" ls /sys/class/net); do
+		[ "$(ip netns exec "$REM_NS" cat "/sys/class/net/$d/address")" = "$REM_MAC" ] &&
+			REM=$d
+	done
+	[ -n "$REM" ] || { echo "soak: error: no remote NIC ($REM_MAC) in $REM_NS" >&2; return 1; }
+	"$IP" -n "$REM_NS" addr add 10.70.3.2/24 dev "$REM" || return 1
+	FAULT_KINDS+=(nic-link nic-rebind nic-plug)
+	for d in nic-link nic-rebind nic-plug; do
+		FAULT[$d]=0
+		FAULT_FAIL[$d]=0
+	done
+	[ "$(compgen -G "/sys/class/net/$NIC/queues/rx-*" | wc -l)" -ge 2 ] ||
+		echo "soak: warning: $NIC has one rx queue: no RSS spread" >&2
 }
 
 # (re)configure virtnet device V in the init netns: address, up
@@ -109,6 +181,7 @@ setup()
 	for n in 0 1; do
 		make_pair "$n" || return 1
 	done
+	[ -z "${NETIF:-}" ] || nic_setup || return 1
 	for v in "${VNS[@]}"; do
 		make_vn "$v" || return 1
 	done

@@ -11,7 +11,9 @@
 # shellcheck disable=SC2153
 
 # pktgen_loop STATE NAME SPEC...: until STATE/stop exists, run pktgen in
-# rounds of ROUND seconds on every SPEC ("dev[@tag],dst_ip,dst_mac") whose
+# rounds of ROUND seconds on every SPEC ("dev[@tag],dst_ip,dst_mac", and
+# ",src_min-src_max" for random source addresses, flows a NIC's RSS
+# spreads over its rx queues) whose
 # device exists and has carrier. pktgen drops a device that goes away or
 # loses carrier mid-round; the next round picks it up again. Sums what
 # pktgen reports it sent into STATE/NAME.
@@ -19,7 +21,7 @@ pktgen_loop()
 {
 	local state=$1 name=$2 pg=/proc/net/pktgen
 	local threads=() sent=0 errors=0 rounds=0 n spec dev dip dmac base t pid
-	local used v
+	local used v srange
 	shift 2
 
 	for t in "$pg"/kpktgend_*; do
@@ -43,7 +45,7 @@ pktgen_loop()
 		n=0
 		used=()
 		for spec in "$@"; do
-			IFS=, read -r dev dip dmac <<<"$spec"
+			IFS=, read -r dev dip dmac srange <<<"$spec"
 			base=${dev%@*}
 			[ "$(cat "/sys/class/net/$base/carrier" 2>/dev/null)" = 1 ] ||
 				continue
@@ -58,6 +60,11 @@ pktgen_loop()
 				echo "dst_mac $dmac"
 				echo "udp_dst_min 9"
 				echo "udp_dst_max 9"
+				if [ -n "$srange" ]; then
+					echo "src_min ${srange%-*}"
+					echo "src_max ${srange#*-}"
+					echo "flag IPSRC_RND"
+				fi
 			} | while read -r v; do
 				echo "$v" 2>/dev/null >"$pg/$dev" || break
 			done
@@ -97,6 +104,7 @@ peer_specs()
 	local v n
 
 	for v in "${VNS[@]}"; do
+		[ "$v" != "$NIC_VN" ] || continue	# remote_specs
 		n=${LOWER[$v]#sk-l}
 		if [ "${VFILTER[$v]}" = mac ]; then
 			echo "sk-p$n@${v#sk-},${VADDR[$v]},${VMAC[$v]}"
@@ -111,9 +119,20 @@ vn_specs()
 	local v n
 
 	for v in "${VNS[@]}"; do
+		if [ "$v" = "$NIC_VN" ]; then
+			echo "$v,${PADDR[$v]},$REM_MAC"
+			continue
+		fi
 		n=${LOWER[$v]#sk-l}
 		echo "$v,${PADDR[$v]},${PMAC[$n]}"
 	done
+}
+
+# The remote NIC sends to sk-vn3 (filter all: the lower NIC's MAC) from
+# 240 source addresses, so that the NIC's RSS uses both its rx queues.
+remote_specs()
+{
+	echo "$REM@vn3,${VADDR[$NIC_VN]},$NIC_MAC,10.70.3.10-10.70.3.250"
 }
 
 ping_loop() # V: flood ping from V's address, counting the rounds that got replies
@@ -143,6 +162,11 @@ start_traffic()
 	ip netns exec "$PEER" env SOAK_INTERNAL=pktgen SOAK_ROUND="$ROUND" \
 		bash "$ME" "$DURATION" "$STATE" pg-ingress "${specs[@]}" &
 	TRAFFIC_PIDS+=($!)
+	if [ -n "$NIC_VN" ]; then
+		ip netns exec "$REM_NS" env SOAK_INTERNAL=pktgen SOAK_ROUND="$ROUND" \
+			bash "$ME" "$DURATION" "$STATE" pg-remote "$(remote_specs)" &
+		TRAFFIC_PIDS+=($!)
+	fi
 	for v in "${VNS[@]}"; do
 		ping_loop "$v" &
 		TRAFFIC_PIDS+=($!)
@@ -163,4 +187,6 @@ stop_traffic()
 	wait
 	echo stop 2>/dev/null >/proc/net/pktgen/pgctrl
 	ip netns exec "$PEER" sh -c 'echo stop >/proc/net/pktgen/pgctrl' 2>/dev/null
+	[ -z "$NIC_VN" ] ||
+		ip netns exec "$REM_NS" sh -c 'echo stop >/proc/net/pktgen/pgctrl' 2>/dev/null
 }
