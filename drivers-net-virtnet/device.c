@@ -80,7 +80,7 @@ static void virtnet_uninit(struct net_device *dev)
 	if (vn->ptype.func) {
 		dev_remove_pack(&vn->ptype);
 		vn->ptype.func = NULL;
-	} else if (rtnl_dereference(lower->rx_handler_data) == vn) {
+	} else if (rtnl_dereference(lower->rx_handler_data) == dev) {
 		netdev_rx_handler_unregister(lower);
 	}
 }
@@ -375,7 +375,8 @@ static int virtnet_attach(struct virtnet *vn, struct netlink_ext_ack *extack)
 		return 0;
 	}
 
-	err = netdev_rx_handler_register(vn->lower, virtnet_handle_frame, vn);
+	err = netdev_rx_handler_register(vn->lower, virtnet_handle_frame,
+					 vn->dev);
 	if (err)
 		NL_SET_ERR_MSG_MOD(extack,
 				   "cannot register an rx_handler on the lower device: use mode ptype");

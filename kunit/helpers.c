@@ -76,7 +76,10 @@ static int vt_tap_rcv(struct sk_buff *skb, struct net_device *dev,
 	tap->len = skb->len;
 	tap->protocol = skb->protocol;
 	ether_addr_copy(tap->dest, eth_hdr(skb)->h_dest);
-	consume_skb(skb);
+	if (tap->hold && !tap->held)
+		tap->held = skb;
+	else
+		consume_skb(skb);
 	return NET_RX_SUCCESS;
 }
 
@@ -97,6 +100,8 @@ void vt_tap_del(struct vt_tap *tap)
 		return;
 	dev_remove_pack(&tap->pt);
 	tap->added = false;
+	consume_skb(tap->held);
+	tap->held = NULL;
 }
 
 /* A bridge, bond or macvlan port stand-in: takes every frame. */
@@ -348,7 +353,7 @@ struct sk_buff *vt_rx_frame(struct kunit *test, struct net_device *lower,
 }
 
 /* The rx_handler as __netif_receive_skb_core() runs it: BHs off, RCU.
- * Enabling BHs again runs the backlog, so copies queued with netif_rx()
+ * Copies are received in the same call (netif_receive_skb()), so they
  * reach the taps before this returns.
  */
 rx_handler_result_t vt_handle(struct sk_buff **pskb)

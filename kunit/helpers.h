@@ -38,6 +38,8 @@ struct vt_tap {
 	bool added;
 	unsigned int count;
 	const struct sk_buff *skb;	/* identity only, the skb is freed */
+	bool hold;		/* keep the first skb until vt_tap_del() */
+	struct sk_buff *held;
 	struct net_device *dev;
 	u8 pkt_type;
 	unsigned int len;

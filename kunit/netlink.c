@@ -40,7 +40,7 @@ static void virtnet_test_create_rxhandler(struct kunit *test)
 			    (rx_handler_func_t *)virtnet_handle_frame);
 	KUNIT_EXPECT_PTR_EQ(test,
 			    rcu_access_pointer(ctx->lower->rx_handler_data),
-			    (void *)vn);
+			    (void *)vnet);
 	KUNIT_EXPECT_NULL(test, vn->ptype.func);
 	KUNIT_EXPECT_TRUE(test, vt_is_upper(ctx->lower, vnet));
 	KUNIT_EXPECT_TRUE(test, ether_addr_equal(vnet->dev_addr,
@@ -106,6 +106,8 @@ static void virtnet_test_create_ptype_shares_lower(struct kunit *test)
 	struct sk_buff *skb;
 
 	vt_add(test, VIRTNET_MODE_RXHANDLER, VIRTNET_FILTER_MAC);
+	/* the copies are delivered one after the other: keep both alive */
+	ctx->vtap.hold = true;
 	KUNIT_ASSERT_EQ(test, vt_newlink(test, &req, &extack, &second), 0);
 	ctx->vnet2 = second;
 	KUNIT_EXPECT_TRUE(test, vt_is_upper(ctx->lower, second));
@@ -114,6 +116,7 @@ static void virtnet_test_create_ptype_shares_lower(struct kunit *test)
 			    (rx_handler_func_t *)virtnet_handle_frame);
 	KUNIT_ASSERT_EQ(test, vt_open(second), 0);
 	vt_tap_add(&ctx->vtap2, second);
+	ctx->vtap2.hold = true;
 
 	/* broadcast reaches both, each with its own copy */
 	skb = vt_rx_frame(test, ctx->lower, ctx->lower->broadcast);
@@ -226,7 +229,7 @@ static void virtnet_test_reject_second_rxhandler(struct kunit *test)
 	vt_expect_rejected(test, &req, ctx->lower, -EBUSY, "virtnet");
 	KUNIT_EXPECT_PTR_EQ(test,
 			    rcu_access_pointer(ctx->lower->rx_handler_data),
-			    (void *)vt_priv(vnet));
+			    (void *)vnet);
 }
 
 static void virtnet_test_reject_mtu_above_lower(struct kunit *test)
