@@ -98,10 +98,10 @@ count_insns()	# the "insnwin" records and the symbols for bench/report --insn
 {
 	if [ "$PROFILE" = 1 ] && [ -n "$INSN_DIR" ] && [ -w /proc/sys/vm/stat_refresh ]; then
 		log "instruction counts ($(( $(date +%s) - T0 )) s)"
-		for c in bare vall vmac ptyp ptmc ptbr mvpt mvbr ipvl mirr; do
+		for c in bare vall vmac ptyp ptmc ptbr mvpt mvbr ipvl mirr tbpf vxdp; do
 			case " $OKCFGS " in *" $c "*) insn_window in "$c" ;; esac
 		done
-		for c in bare vall vmac ptyp mvpt mvbr ipvl mirr; do
+		for c in bare vall vmac ptyp mvpt mvbr ipvl mirr tbpf; do
 			case " $OKCFGS " in *" $c "*) insn_window out "$c" ;; esac
 		done
 		# the kernel's text symbols, modules included, for the addresses

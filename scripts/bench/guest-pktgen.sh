@@ -18,6 +18,13 @@ count()	# DIR CFG
 		# mirred does not count at the target: use the action's stats
 		CNT=$(tc -s filter show dev l_mirr ingress |
 			awk '/Sent/ { for (i = 1; i < NF; i++) if ($(i + 1) == "pkt") { print $i; exit } }')
+	elif [ "$c" = tbpf ]; then
+		# a dummy device counts no receive, nor does bpf_redirect():
+		# the frames' end, UDP's NoPorts (no other traffic meanwhile)
+		local tag a b
+		while read -r tag a b _; do
+			[ "$tag" = Udp: ] && [ "$a" != InDatagrams ] && CNT=$b
+		done < /proc/net/snmp
 	else
 		read -r CNT < "/sys/class/net/${TGT[$c]}/statistics/rx_packets"
 	fi
@@ -74,7 +81,7 @@ pg_run()
 		pgset "$dev" "udp_src_max 9"
 	fi
 
-	[ "$c" = mirr ] && mirr_on
+	cfg_on "$c"
 	count "$dir" "$c"
 	before=$CNT
 	pg_start "$dir"
@@ -92,7 +99,7 @@ pg_run()
 	done
 	count "$dir" "$c"
 	PG_RX=$((CNT - before))
-	[ "$c" = mirr ] && mirr_off
+	cfg_off "$c"
 	[ -n "$PG_USEC" ] || { log "pktgen on $odev gave no result: $PG_LINE"; return 1; }
 }
 
@@ -152,6 +159,8 @@ run_matrix()	# PHASE ROUNDS CFGS CELLS
 			for ((j = 0; j < nc; j++)); do
 				i=$(( (j + round - 1) % nc ))
 				c=${cfgs[$i]}
+				# XDP has no transmit side
+				[ "$dir:$c" = out:vxdp ] && continue
 				pg_run "$dir" "$size" "$flows" "$c" "$n" || {
 					out "fail phase=$phase round=$round dir=$dir size=$size flows=$flows cfg=$c"
 					continue

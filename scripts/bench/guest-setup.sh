@@ -176,14 +176,44 @@ DESC=([bare]="bare lower (veth)" [vall]="virtnet rxhandler, filter all"
 	[vmac]="virtnet rxhandler, filter mac" [ptyp]="virtnet ptype, filter all"
 	[ptmc]="virtnet ptype, filter mac" [ptbr]="virtnet ptype, lower in a bridge"
 	[mvpt]="macvlan passthru" [mvbr]="macvlan bridge" [ipvl]="ipvlan l2"
-	[mirr]="tc matchall + mirred redirect")
+	[mirr]="tc matchall + mirred redirect" [tbpf]="tc BPF redirect (bpf_redirect)"
+	[vxdp]="virtnet rxhandler + generic XDP (XDP_PASS)")
 
-# tc's filters exist only while the mirred configuration runs: a clsact
-# qdisc anywhere turns on the static keys that make every device's receive
-# (and transmit) path look for tc hooks, which would cost every other
-# configuration, and virtnet's second receive pass twice
-mirr_on() { tc -force -batch "$WORKDIR/bt" || log "tc setup failed (see above)"; }
-mirr_off() { tc -force -batch "$WORKDIR/bt_off" 2>/dev/null || true; }
+# tc's filters (mirred's, the BPF redirect's) exist only while their
+# configuration runs: a clsact qdisc anywhere turns on the static keys that
+# make every device's receive (and transmit) path look for tc hooks, which
+# would cost every other configuration, and virtnet's second receive pass
+# twice. tc_on_X and tc_off_X are configuration X's tc batches.
+tc_on() { tc -force -batch "$WORKDIR/tc_on_$1" || log "tc setup of $1 failed (see above)"; }
+tc_off() { tc -force -batch "$WORKDIR/tc_off_$1" 2>/dev/null || true; }
+
+# The BPF anchors, built on the host by scripts/bench/run (clang -target
+# bpf) into $VIRTNET_BENCH_BPF_DIR with the ifindexes in its file
+# "ifindex"; attached, like mirred's filters, only while their
+# configuration runs (generic XDP has a static key of its own). ip(8) and
+# tc here are the system's, which load BPF objects (libbpf).
+BPFDIR=${VIRTNET_BENCH_BPF_DIR:-}
+TBPF_TARGET=0 TBPF_LOWER=0
+if [ -n "$BPFDIR" ] && [ -r "$BPFDIR/ifindex" ]; then
+	read -r TBPF_TARGET TBPF_LOWER < "$BPFDIR/ifindex"
+fi
+vxdp_on() { ip link set dev t_vxdp xdpgeneric obj "$BPFDIR/xdp-pass.o" sec xdp || log "attaching XDP to t_vxdp failed (see above)"; }
+vxdp_off() { ip link set dev t_vxdp xdpgeneric off 2>/dev/null || true; }
+
+cfg_on()	# CFG: attach what exists only while CFG runs
+{
+	case "$1" in
+	mirr|tbpf) tc_on "$1" ;;
+	vxdp) vxdp_on ;;
+	esac
+}
+cfg_off()
+{
+	case "$1" in
+	mirr|tbpf) tc_off "$1" ;;
+	vxdp) vxdp_off ;;
+	esac
+}
 
 # Everything goes through a few batches: under TCG every exec of ip(8)
 # costs about as much as a whole run.
@@ -192,11 +222,23 @@ setup_configs()	# the devices of every configuration in CFGS; sets OKCFGS
 	k=0
 	for c in $CFGS; do
 		k=$((k + 1))
-		[ -n "${DESC[$c]:-}" ] || die "unknown configuration '$c'" "use some of: bare vall vmac ptyp ptmc ptbr mvpt mvbr ipvl mirr"
+		[ -n "${DESC[$c]:-}" ] || die "unknown configuration '$c'" "use some of: ${!DESC[*]}"
+		case "$c" in
+		tbpf|vxdp)
+			if [ ! -r "$BPFDIR/xdp-pass.o" ] || [ "$TBPF_TARGET" = 0 ]; then
+				log "configuration $c: no BPF objects (scripts/bench/run builds them with clang): skipped"
+				out "skip cfg=$c reason=\"no BPF objects: clang -target bpf failed or is missing on the host\""
+				continue
+			fi ;;
+		esac
 		SUBNET[$c]=$k
 		l=l_$c p=p_$c t=t_$c
 		TGT[$c]=$t
-		echo "link add $l type veth peer name $p netns $PEER" >> "$WORKDIR/b1"
+		if [ "$c" = tbpf ]; then
+			echo "link add $l index $TBPF_LOWER type veth peer name $p netns $PEER"
+		else
+			echo "link add $l type veth peer name $p netns $PEER"
+		fi >> "$WORKDIR/b1"
 		echo "link set $l up" >> "$WORKDIR/b1"
 		echo "link set $p up" >> "$WORKDIR/bp"
 		echo "addr add 10.77.$k.2/24 dev $p" >> "$WORKDIR/bp"
@@ -214,17 +256,30 @@ setup_configs()	# the devices of every configuration in CFGS; sets OKCFGS
 		mvbr)	echo "link add link $l name $t type macvlan mode bridge" ;;
 		ipvl)	echo "link add link $l name $t type ipvlan mode l2" ;;
 		mirr)	echo "link add $t type dummy"
-			cat > "$WORKDIR/bt" <<-EOF
+			cat > "$WORKDIR/tc_on_$c" <<-EOF
 			qdisc add dev $l clsact
 			filter add dev $l ingress matchall action mirred ingress redirect dev $t
 			qdisc add dev $t clsact
 			filter add dev $t egress matchall action mirred egress redirect dev $l
 			EOF
-			cat > "$WORKDIR/bt_off" <<-EOF
+			cat > "$WORKDIR/tc_off_$c" <<-EOF
 			qdisc del dev $l clsact
 			qdisc del dev $t clsact
 			EOF
 			;;
+		tbpf)	echo "link add $t index $TBPF_TARGET type dummy"
+			cat > "$WORKDIR/tc_on_$c" <<-EOF
+			qdisc add dev $l clsact
+			filter add dev $l ingress bpf da obj $BPFDIR/tc-redirect-ingress.o sec tc
+			qdisc add dev $t clsact
+			filter add dev $t egress bpf da obj $BPFDIR/tc-redirect-egress.o sec tc
+			EOF
+			cat > "$WORKDIR/tc_off_$c" <<-EOF
+			qdisc del dev $l clsact
+			qdisc del dev $t clsact
+			EOF
+			;;
+		vxdp)	virtnet_line "$t" "$l" rxhandler all ;;
 		esac >> "$WORKDIR/b1"
 		echo "link set ${TGT[$c]} up" >> "$WORKDIR/b2"
 		echo "addr add 10.77.$k.1/24 dev ${TGT[$c]}" >> "$WORKDIR/b2"
@@ -240,7 +295,10 @@ setup_configs()	# the devices of every configuration in CFGS; sets OKCFGS
 	fi
 	"$IP" -force -batch "$WORKDIR/b2" 2>/dev/null || true
 	ip -n "$PEER" -force -batch "$WORKDIR/bp" || die "setting up the peer namespace failed" "see the messages above"
-	[ -f "$WORKDIR/bt" ] && mirr_on
+	# attached once here to see that they can be
+	for c in mirr tbpf vxdp; do
+		[ -n "${SUBNET[$c]:-}" ] && [ -e "/sys/class/net/t_$c" ] && cfg_on "$c"
+	done
 
 	# MAC addresses of the peers
 	while read -r name _ mac _; do
@@ -250,8 +308,11 @@ setup_configs()	# the devices of every configuration in CFGS; sets OKCFGS
 
 	for c in $CFGS; do
 		t=${TGT[$c]}
+		[ -n "${SUBNET[$c]:-}" ] || continue	# skipped above
 		if [ ! -e "/sys/class/net/$t" ] || [ -z "${DST_OUT_MAC[$c]:-}" ] ||
-		   { [ "$c" = mirr ] && ! tc filter show dev l_mirr ingress | grep -q mirred; }; then
+		   { [ "$c" = mirr ] && ! tc filter show dev l_mirr ingress | grep -q mirred; } ||
+		   { [ "$c" = tbpf ] && ! tc filter show dev l_tbpf ingress | grep -q "direct-action"; } ||
+		   { [ "$c" = vxdp ] && ! ip link show dev t_vxdp | grep -q xdpgeneric; }; then
 			log "configuration $c could not be set up: skipped"
 			out "skip cfg=$c reason=\"setup failed (missing kernel feature?)\""
 			continue
@@ -266,7 +327,9 @@ setup_configs()	# the devices of every configuration in CFGS; sets OKCFGS
 		OKCFGS="$OKCFGS $c"
 		out "cfg name=$c desc=\"${DESC[$c]}\""
 	done
-	[ -f "$WORKDIR/bt" ] && mirr_off
+	for c in mirr tbpf vxdp; do
+		[ -n "${SUBNET[$c]:-}" ] && cfg_off "$c"
+	done
 	[ -n "$OKCFGS" ] || die "no configuration could be set up" "see the messages above"
 	case " $OKCFGS " in
 	*" bare "*) ;;

@@ -34,7 +34,7 @@ SCALE=1000		# devices for the scale test (0: skip it)
 SMOKE=0
 PROFILE=1		# instruction counts per function (with scripts/bench/run's QEMU plugin)
 CELLS=""		# default: all dir/size/flows combinations
-CFGS="bare vall vmac ptyp ptmc ptbr mvpt mvbr ipvl mirr"
+CFGS="bare vall vmac ptyp ptmc ptbr mvpt mvbr ipvl mirr tbpf vxdp"
 IP=${VIRTNET_IP:-}
 
 usage()
@@ -128,7 +128,7 @@ udevadm control --exit >/dev/null 2>&1 || true
 
 # (built-in or missing ones are fine here; what is missing shows below)
 modprobe -a -q pktgen virtnet veth macvlan ipvlan bridge dummy sch_ingress cls_matchall \
-	act_mirred 2>/dev/null || true
+	act_mirred cls_bpf 2>/dev/null || true
 [ -d "$PG" ] || die "no $PG in the guest" "the guest kernel needs CONFIG_NET_PKTGEN (configs/guest.config)"
 
 start_peer

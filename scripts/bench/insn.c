@@ -17,9 +17,12 @@
  * INSNS instructions each); the counts start again from zero.
  *
  * Only for -icount runs: QEMU then runs all vCPUs on one thread, so the
- * counters need no atomics. Written against plugin API version 1 (QEMU
- * 7.2), whose few declarations are repeated here since distributions do
- * not ship qemu-plugin.h.
+ * counters need no atomics. Distributions do not ship qemu-plugin.h, so
+ * the few declarations used are repeated here, for both plugin APIs:
+ * version 1 (QEMU 7.2-8.2) counts with an inline add to a plain counter;
+ * version 2 (QEMU 9 and later, built with -DINSN_API=2) counts in a
+ * callback, because QEMU 10 aborts with "Bad icount read" when its
+ * per-vCPU inline adds run under -icount.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -29,11 +32,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- from QEMU's include/qemu/qemu-plugin.h, API version 1 --- */
+#ifndef INSN_API
+#define INSN_API 1
+#endif
+
+/* --- from QEMU's include/qemu/qemu-plugin.h --- */
 typedef uint64_t qemu_plugin_id_t;
 struct qemu_plugin_tb;
 struct qemu_info_t;
 enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
+#if INSN_API < 2
+void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb,
+					      enum qemu_plugin_op op,
+					      void *ptr, uint64_t imm);
+#endif
 enum qemu_plugin_cb_flags {
 	QEMU_PLUGIN_CB_NO_REGS,
 	QEMU_PLUGIN_CB_R_REGS,
@@ -48,9 +60,6 @@ void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
 					   qemu_plugin_vcpu_tb_trans_cb_t cb);
 size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
 uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
-void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb,
-					      enum qemu_plugin_op op,
-					      void *ptr, uint64_t imm);
 void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb,
 					  qemu_plugin_vcpu_udata_cb_t cb,
 					  enum qemu_plugin_cb_flags flags,
@@ -59,7 +68,7 @@ void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id,
 				    qemu_plugin_udata_cb_t cb, void *userdata);
 /* --- end of the API declarations --- */
 
-__attribute__((visibility("default"))) int qemu_plugin_version = 1;
+__attribute__((visibility("default"))) int qemu_plugin_version = INSN_API;
 
 /* kernel text: the upper half of the address space */
 #define KERNEL_START 0xffff800000000000ULL
@@ -98,6 +107,15 @@ static struct tb_count *new_count(void)
 	return &chunks[(used - 1) / CHUNK][(used - 1) % CHUNK];
 }
 
+#if INSN_API >= 2
+static void count(unsigned int vcpu_index, void *userdata)
+{
+	struct tb_count *t = userdata;
+
+	t->count++;
+}
+#endif
+
 static void dump(unsigned int vcpu_index, void *userdata)
 {
 	size_t i;
@@ -130,8 +148,12 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		return;
 	t->vaddr = vaddr;
 	t->insns = qemu_plugin_tb_n_insns(tb);
+#if INSN_API >= 2
+	qemu_plugin_register_vcpu_tb_exec_cb(tb, count, QEMU_PLUGIN_CB_NO_REGS, t);
+#else
 	qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64,
 						 &t->count, 1);
+#endif
 }
 
 static void at_exit(qemu_plugin_id_t id, void *userdata)

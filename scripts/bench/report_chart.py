@@ -38,7 +38,7 @@ def chart(data, png):
         cells = data.cells("main", d)
         fn = os.path.join(tmp, d + ".dat")
         with open(fn, "w") as f:
-            for cfg in cfgs:
+            for cfg in [c for c in cfgs if c in data.cfgs_for(d)]:
                 row = ['"%s"' % data.desc.get(cfg, cfg).replace("virtnet ", "virtnet\\n", 1)]
                 for cell in cells:
                     s = stat(data.ratio("main", d, cell, cfg)) or (0, 0, 0)

@@ -20,7 +20,7 @@ def check(data):
                                                   f.get("flows"), f.get("cfg")))
     for d in data.dirs("main"):
         for cell in data.cells("main", d):
-            for cfg in data.cfgs:
+            for cfg in data.cfgs_for(d):
                 v = data.series("main", d, cell, cfg)
                 if not v or max(v.values()) <= 0:
                     bad.append("%s %s %s: no frames arrived" % (d, cell, cfg))
@@ -29,7 +29,7 @@ def check(data):
     for d in data.dirs("main"):
         for cell in data.cells("main", d):
             line = []
-            for cfg in data.cfgs:
+            for cfg in data.cfgs_for(d):
                 s = stat(list(data.series("main", d, cell, cfg).values()))
                 line.append("%s=%s" % (cfg, kpps(s[0]) if s else "-"))
             print("bench: %s %s pps: %s" % (d, cell, " ".join(line)))

@@ -15,6 +15,9 @@ CELL_LABEL = {
     "1514/many": "1518 B, many flows",
 }
 DIR_LABEL = {"in": "Ingress", "out": "Egress"}
+# configurations with nothing to measure on egress (bench/guest-pktgen.sh
+# does not run them there): XDP has no transmit side
+INGRESS_ONLY = {"vxdp"}
 
 
 def die(what, todo):
@@ -117,6 +120,10 @@ class Data:
     def cells(self, phase, d):
         have = {k[2] for k in self.pps if k[0] == phase and k[1] == d}
         return [c for c in CELL_ORDER if c in have] + sorted(have - set(CELL_ORDER))
+
+    def cfgs_for(self, d):
+        """the configurations measured in direction d"""
+        return [c for c in self.cfgs if d == "in" or c not in INGRESS_ONLY]
 
     def dirs(self, phase):
         have = {k[1] for k in self.pps if k[0] == phase}

@@ -34,6 +34,16 @@ def goal_line(name, values, limit, what):
     return "| %s | %s | %s: %s |" % (name, what, verdict, ", ".join(parts))
 
 
+def insn_line(name, data, d, cfg, limit, what):
+    """a goal on the instructions per frame cfg adds to the bare lower's
+    (64 B, 1 flow; -icount runs only)"""
+    s = stat(data.dinsn("main", d, "60/1", cfg))
+    if not data.icount() or not s:
+        return "| %s | – | not measured |" % name
+    ok = s[0] <= limit
+    return "| %s | %s | %s: %+.0f |" % (name, what, "met" if ok else "missed", s[0])
+
+
 def report(data, repo, rawpath):
     m = data.meta
     L = []
@@ -75,7 +85,8 @@ def report(data, repo, rawpath):
     w("order rotating from round to round. Frames go to a closed UDP port on the target's address,")
     w("so every configuration ends in the same sink (local delivery, no socket, free; ICMP errors are")
     w("rate-limited to zero). *Ingress* counts frames where they arrive: `rx_packets` of the target")
-    w("(tc: the mirred action's statistics, since a redirect does not count at the target). *Egress*")
+    w("(mirred: the action's statistics, since a redirect does not count at the target; tc BPF:")
+    w("UDP's NoPorts in `/proc/net/snmp`, as its dummy target counts no receive). *Egress*")
     w("runs pktgen on the target itself in `queue_xmit` mode (through `dev_queue_xmit()`, the way a")
     w("socket's frames go) and counts at the peer (`tx_packets` of the lower = `rx_packets` of the")
     w("peer). pktgen runs with `flag !SHARED`: a shared skb would be cloned by every rx_handler and")
@@ -127,6 +138,17 @@ def report(data, repo, rawpath):
     w(goal_line("(same, filter mac)", per_cell("in", cells_in, "ptmc"), 0.7, "ptype filter mac / bare"))
     w(goal_line("(same, lower in a bridge)", per_cell("in", cells_in, "ptbr"), 0.7,
                 "ptype + bridge / bare"))
+    w(insn_line("rxhandler adds ≤ 95 insn/frame", data, "in", "vall", 95,
+                "filter all − bare, 64 B, 1 flow"))
+    w(insn_line("(same, filter mac)", data, "in", "vmac", 95, "filter mac − bare, 64 B, 1 flow"))
+    w(insn_line("ptype copy path adds ≤ 700 insn/frame", data, "in", "ptmc", 700,
+                "ptype filter mac − bare, 64 B, 1 flow"))
+    w(goal_line("egress within 1% of macvlan passthru", per_cell("out", cells_out, "vall", "mvpt"),
+                0.99, "virtnet / macvlan passthru"))
+    w(goal_line("rxhandler ingress ≥ tc BPF redirect", per_cell("in", cells_in, "vall", "tbpf"), 1.0,
+                "filter all / bpf_redirect(BPF_F_INGRESS)"))
+    w(goal_line("egress ≥ tc BPF redirect", per_cell("out", cells_out, "vall", "tbpf"), 1.0,
+                "virtnet / bpf_redirect() on the target's egress"))
     if data.allocs and "bare" in data.allocs:
         bf, ba = data.allocs["bare"]
         parts = []
@@ -157,7 +179,7 @@ def report(data, repo, rawpath):
         w("")
         w("| configuration | " + " | ".join(CELL_LABEL.get(c, c) for c in cells) + " |")
         w("| --- |" + " --- |" * len(cells))
-        for cfg in data.cfgs:
+        for cfg in data.cfgs_for(d):
             row = []
             for cell in cells:
                 v = list(data.series("main", d, cell, cfg).values())
@@ -176,7 +198,7 @@ def report(data, repo, rawpath):
             w("| %s | %s |" % (data.desc.get(cfg, cfg), " | ".join(row)))
         w("")
         lossy = []
-        for cfg in data.cfgs:
+        for cfg in data.cfgs_for(d):
             for cell in cells:
                 lo = data.loss.get(("main", d, cell, cfg))
                 if lo and lo[1] and lo[0] / lo[1] > 0.001:
@@ -186,7 +208,7 @@ def report(data, repo, rawpath):
             w("")
         sp = [spread(list(data.series("main", d, c, "bare").values())) for c in cells]
         sp = [x for x in sp if x is not None]
-        rsp = [spread(data.ratio("main", d, c, cfg)) for c in cells for cfg in data.cfgs if cfg != "bare"]
+        rsp = [spread(data.ratio("main", d, c, cfg)) for c in cells for cfg in data.cfgs_for(d) if cfg != "bare"]
         rsp = [x for x in rsp if x is not None]
         if sp and rsp:
             w("Spread (max−min)/median: bare pps %.2f–%.2f%%, paired ratios %.2f–%.2f%% (median %.2f%%)."
