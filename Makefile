@@ -95,7 +95,7 @@ soak:
 # fail-nth sweeps of every control operation in the debug guest.
 faults:
 	@$(S)/deps
-	@$(S)/faults/sweep $(if $(OPS),--ops "$(OPS)")
+	@$(S)/faults/sweep $(if $(OPS),--ops "$(OPS)") $(if $(RECORD),--record $(RECORD))
 
 # The seeded rtnetlink fuzzer in the debug guest, seed after seed.
 fuzz:

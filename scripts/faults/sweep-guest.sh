@@ -20,8 +20,9 @@
 #   BUDGET      seconds: an operation that would start after this many
 #               seconds of sweeping is left out, with a "SKIPPED" line
 #               (default: no limit)
-#   PROGRESS    a file that gets every FAULTS and SKIPPED line as soon as
-#               it is known, for a run that is killed at its timeout
+#   PROGRESS    a file that gets the PLAN line, a START line per operation,
+#               every FAULTS and SKIPPED line and the FAIL lines as soon as
+#               they are known, for a run that is killed at its timeout
 #
 # After every N the request either succeeded (and did what it asks), or it
 # failed and left nothing: the lower's state (upper links, whether a new
@@ -174,6 +175,7 @@ sweep()
 	local op=$1 n=0 out rc ok=0 err=0 lost=0 dirty=0 before after points=0 errs
 	local t=$SECONDS
 
+	echo "START op=$op" >>"$PROGRESS"
 	declare -A errs=()
 	while [ "$n" -lt "$MAXN" ]; do
 		n=$((n + 1))
@@ -302,6 +304,7 @@ case $BASE in
 *) log "setup: a new virtnet cannot take the lower's rx_handler:"; echo "$BASE"; exit 4 ;;
 esac
 
+echo "PLAN ${OPS[*]}" >>"$PROGRESS"
 t0=$(date +%s)
 TOTAL=0
 SKIPPED=0
