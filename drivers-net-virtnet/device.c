@@ -120,6 +120,8 @@ static int virtnet_open(struct net_device *dev)
 		if (err)
 			goto clear_multi;
 	}
+	WRITE_ONCE(vn->rx, vn->filter == VIRTNET_FILTER_ALL ?
+		   VIRTNET_RX_ALL : VIRTNET_RX_MAC);
 	return 0;
 
 clear_multi:
@@ -136,6 +138,7 @@ static int virtnet_stop(struct net_device *dev)
 	struct virtnet *vn = netdev_priv(dev);
 	struct net_device *lower = vn->lower;
 
+	WRITE_ONCE(vn->rx, VIRTNET_RX_OFF);
 	dev_uc_unsync(lower, dev);
 	dev_mc_unsync(lower, dev);
 	if (dev->flags & IFF_ALLMULTI)
@@ -344,6 +347,10 @@ static const struct ethtool_ops virtnet_ethtool_ops = {
 
 void virtnet_setup(struct net_device *dev)
 {
+	struct virtnet *vn = netdev_priv(dev);
+
+	/* down until ndo_open: the lower keeps its frames */
+	vn->rx = VIRTNET_RX_OFF;
 	ether_setup(dev);
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->priv_flags |= IFF_UNICAST_FLT | IFF_NO_QUEUE;

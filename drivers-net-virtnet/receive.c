@@ -26,8 +26,14 @@ virtnet_classify(const struct net_device *dev, const struct sk_buff *skb)
 	const struct virtnet *vn = netdev_priv(dev);
 	const u8 *dest;
 
-	if (READ_ONCE(vn->filter) == VIRTNET_FILTER_ALL)
+	switch (READ_ONCE(vn->rx)) {
+	case VIRTNET_RX_ALL:
 		return VIRTNET_TAKE;
+	case VIRTNET_RX_MAC:
+		break;
+	default:
+		return VIRTNET_PASS;
+	}
 	dest = eth_hdr(skb)->h_dest;
 	if (is_multicast_ether_addr(dest))
 		return VIRTNET_COPY;
@@ -120,8 +126,6 @@ rx_handler_result_t virtnet_handle_frame(struct sk_buff **pskb)
 
 	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
 		return RX_HANDLER_PASS;
-	if (unlikely(!(READ_ONCE(dev->flags) & IFF_UP)))
-		return RX_HANDLER_PASS;
 	verdict = virtnet_classify(dev, skb);
 	if (verdict == VIRTNET_PASS)
 		return RX_HANDLER_PASS;
@@ -162,7 +166,6 @@ int virtnet_ptype_rcv(struct sk_buff *skb, struct net_device *lower,
 
 	if (skb->pkt_type == PACKET_OUTGOING ||
 	    skb->pkt_type == PACKET_LOOPBACK ||
-	    !(READ_ONCE(dev->flags) & IFF_UP) ||
 	    virtnet_classify(dev, skb) == VIRTNET_PASS) {
 		consume_skb(skb);
 		return NET_RX_SUCCESS;

@@ -11,6 +11,15 @@
 #include <linux/netdevice.h>
 #include <net/net_trackers.h>
 
+/* What the receive path does with a frame of the lower (struct virtnet's
+ * @rx); the most common case is 0, the one a single test finds.
+ */
+enum virtnet_rx {
+	VIRTNET_RX_ALL,		/* filter all, the virtual device is up */
+	VIRTNET_RX_MAC,		/* filter mac, the virtual device is up */
+	VIRTNET_RX_OFF,		/* the virtual device is down: nothing */
+};
+
 /**
  * struct virtnet - private data of a virtnet device
  * @dev: the virtnet device itself
@@ -19,7 +28,11 @@
  * @ptype: ETH_P_ALL tap bound to @lower, used in %VIRTNET_MODE_PTYPE only
  * @mode: how ingress of @lower reaches @dev, fixed at creation
  * @filter: which frames of @lower go to @dev; written under RTNL while
- *	@dev is down, read locklessly on the receive path
+ *	@dev is down
+ * @rx: what the receive path does with the frames of @lower: @filter's
+ *	while @dev is open (from ndo_open to ndo_stop), nothing otherwise;
+ *	written under RTNL, read locklessly on the receive path, where it
+ *	stands for @dev's flags and @filter in one read
  * @netpoll: netpoll of @lower that the netpoll users of @dev (netconsole)
  *	send through; set and cleared under RTNL by ndo_netpoll_setup and
  *	ndo_netpoll_cleanup, read locklessly on the transmit path
@@ -31,6 +44,7 @@ struct virtnet {
 	struct packet_type ptype;
 	enum virtnet_mode mode;
 	enum virtnet_filter filter;
+	enum virtnet_rx rx;
 #ifdef CONFIG_NET_POLL_CONTROLLER
 	struct netpoll *netpoll;
 #endif

@@ -276,6 +276,37 @@ static void virtnet_test_rx_vnet_down_pass(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* The receive path's state follows open and close, and a filter changed
+ * while the device is down applies once it is up again.
+ */
+static void virtnet_test_rx_follows_open(struct kunit *test)
+{
+	struct vt_ctx *ctx = test->priv;
+	struct net_device *vnet;
+	struct sk_buff *skb;
+
+	vnet = vt_add(test, VIRTNET_MODE_RXHANDLER, VIRTNET_FILTER_MAC);
+	KUNIT_EXPECT_EQ(test, vt_priv(vnet)->rx, VIRTNET_RX_MAC);
+	vt_close(vnet);
+	KUNIT_EXPECT_EQ(test, vt_priv(vnet)->rx, VIRTNET_RX_OFF);
+
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, virtnet_set_filter(vnet, VIRTNET_FILTER_ALL, NULL), 0);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, vt_priv(vnet)->rx, VIRTNET_RX_OFF);
+	skb = vt_rx_frame(test, ctx->lower, ctx->lower->dev_addr);
+	KUNIT_EXPECT_EQ(test, vt_handle(&skb), RX_HANDLER_PASS);
+	kfree_skb(skb);
+
+	KUNIT_ASSERT_EQ(test, vt_open(vnet), 0);
+	KUNIT_EXPECT_EQ(test, vt_priv(vnet)->rx, VIRTNET_RX_ALL);
+	skb = vt_rx_frame(test, ctx->lower, ctx->lower->dev_addr);
+	KUNIT_EXPECT_EQ(test, vt_handle(&skb), RX_HANDLER_ANOTHER);
+	KUNIT_EXPECT_PTR_EQ(test, skb->dev, vnet);
+	kfree_skb(skb);
+	vt_expect_rx(test, vnet, 1, VT_FRAME_LEN, 0);
+}
+
 /* A tap still holds the frame: the virtual device gets an unshared clone,
  * the tap's reference to the original is left alone.
  */
@@ -582,6 +613,7 @@ static struct kunit_case virtnet_receive_test_cases[] = {
 	KUNIT_CASE(virtnet_test_rx_mac_multicast),
 	KUNIT_CASE(virtnet_test_rx_loopback_pass),
 	KUNIT_CASE(virtnet_test_rx_vnet_down_pass),
+	KUNIT_CASE(virtnet_test_rx_follows_open),
 	KUNIT_CASE(virtnet_test_rx_shared_skb),
 	KUNIT_CASE(virtnet_test_rx_cloned_skb),
 	KUNIT_CASE(virtnet_test_rx_mac_bad_copy_dropped),
