@@ -103,10 +103,13 @@ fuzz:
 	@$(S)/faults/fuzz $(if $(SEED),--seed $(SEED)) $(if $(COUNT),--count $(COUNT)) \
 		$(if $(DURATION),--duration $(DURATION))
 
+# make bench NICS="...": the emulated NIC models whose runs (pktgen and
+# TCP, bench/guest-nic.sh) join the benchmark's; NICS= for none.
+BENCH_NICS ?= igb e1000e
 bench:
 	@$(S)/deps
 	@$(GET_TARGET)
-	@$(S)/bench/run --target $(TARGET)
+	@$(S)/bench/run --target $(TARGET) --nics "$(if $(filter undefined,$(origin NICS)),$(BENCH_NICS),$(NICS))"
 
 clean-cache:
 	rm -rf "$${VIRTNET_CACHE:-$$HOME/.cache/virtnet}"

@@ -12,7 +12,9 @@
 count()	# DIR CFG
 {
 	local c=$2
-	if [ "$1" = out ]; then
+	if [ -n "${NICCFG[$c]:-}" ]; then
+		count_settled "$@"
+	elif [ "$1" = out ]; then
 		read -r CNT < "/sys/class/net/l_$c/statistics/tx_packets"	# = rx of p_$c
 	elif [ "$c" = mirr ]; then
 		# mirred does not count at the target: use the action's stats
@@ -30,6 +32,30 @@ count()	# DIR CFG
 	fi
 }
 
+# On a NIC the counters move after pktgen is done (a ring still being
+# drained, counted at its interrupt): read until they stand still.
+count_settled()	# DIR CFG
+{
+	local f prev=-1 same=0
+
+	if [ "$1" = out ]; then
+		f=/sys/class/net/${LOW[$2]}/statistics/tx_packets
+	else
+		f=/sys/class/net/${TGT[$2]}/statistics/rx_packets
+	fi
+	for _ in $(seq 100); do
+		read -r CNT < "$f"
+		if [ "$CNT" = "$prev" ]; then
+			same=$((same + 1))
+			[ "$same" -ge 3 ] && return 0
+		else
+			same=0
+		fi
+		prev=$CNT
+		sleep 0.02
+	done
+}
+
 pgset() { echo "$2" > "$1"; }
 
 # pg_run DIR SIZE FLOWS CFG COUNT: configure pktgen (one device on the
@@ -39,8 +65,10 @@ pg_run()
 	local dir=$1 size=$2 flows=$3 c=$4 n=$5 base dev odev dmac dip sip0 sip1 mode
 	local before line ok=0 try
 
+	# what exists only while C runs is there before pktgen looks for it
+	cfg_on "$c"
 	if [ "$dir" = in ]; then
-		base=$PEERPG odev=p_$c dmac=${DST_IN_MAC[$c]}
+		base=$PEERPG odev=${PDEV[$c]:-p_$c} dmac=${DST_IN_MAC[$c]}
 		dip=10.77.${SUBNET[$c]}.1 sip0=10.77.${SUBNET[$c]}.2
 		mode=start_xmit
 	else
@@ -58,7 +86,7 @@ pg_run()
 	while IFS= read -r line; do
 		case "$line" in "Result: OK"*) ok=1 ;; esac
 	done < "$base/kpktgend_0"
-	[ "$ok" = 1 ] || { log "pktgen: add_device $odev failed: $(grep Result "$base/kpktgend_0")"; return 1; }
+	[ "$ok" = 1 ] || { log "pktgen: add_device $odev failed: $(grep Result "$base/kpktgend_0")"; cfg_off "$c"; return 1; }
 	dev=$base/$odev
 	pgset "$dev" "xmit_mode $mode"
 	pgset "$dev" "flag !SHARED"	# a shared skb would be cloned by every rx_handler
@@ -81,7 +109,6 @@ pg_run()
 		pgset "$dev" "udp_src_max 9"
 	fi
 
-	cfg_on "$c"
 	count "$dir" "$c"
 	before=$CNT
 	pg_start "$dir"
@@ -99,6 +126,7 @@ pg_run()
 	done
 	count "$dir" "$c"
 	PG_RX=$((CNT - before))
+	# (a device that goes in cfg_off leaves pktgen's list with it)
 	cfg_off "$c"
 	[ -n "$PG_USEC" ] || { log "pktgen on $odev gave no result: $PG_LINE"; return 1; }
 }
@@ -133,26 +161,34 @@ pg_result()
 # ---------------------------------------------------------------- matrix
 
 declare -A NCOUNT
-cell_count()	# CELL -> frames per run, from a calibration run on the bare lower
+# CELL [REF] -> NCOUNT[CELL] (NCOUNT[REF:CELL] with REF), frames per run,
+# from a calibration run on REF (default the bare lower)
+cell_count()
 {
-	local dir size flows pps
+	local dir size flows pps ref=${2:-bare} key=${2:+$2:}$1
 	IFS=/ read -r dir size flows <<<"$1"
-	pg_run "$dir" "$size" "$flows" bare 3000 || return 1
+	pg_run "$dir" "$size" "$flows" "$ref" 3000 || return 1
 	pps=$(( PG_RX * 1000000 / (PG_USEC > 0 ? PG_USEC : 1) ))
-	NCOUNT[$1]=$(awk -v p="$pps" -v s="$SECS" 'BEGIN { n = int(p * s); if (n < 2000) n = 2000; print n }')
+	NCOUNT[$key]=$(awk -v p="$pps" -v s="$SECS" 'BEGIN { n = int(p * s); if (n < 2000) n = 2000; print n }')
 }
 
-run_matrix()	# PHASE ROUNDS CFGS CELLS
+# PHASE ROUNDS CFGS CELLS [REF]: every configuration once per round and
+# cell, "run" records of phase PHASE; frames per run from NCOUNT[REF:CELL]
+# with REF (see cell_count), and the configurations' names printed without
+# a prefix "REF_" has too (n_vall of the NIC runs is "vall" of phase igb)
+run_matrix()
 {
 	local phase=$1 rounds=$2 cells=$4 round cell i j c n nc dir size flows
+	local ref=${5:-} pre=
 	local -a cfgs
 
 	read -r -a cfgs <<<"$3"
 	nc=${#cfgs[@]}
+	[ -z "$ref" ] || pre=${ref%%_*}_
 
 	for round in $(seq "$rounds"); do
 		for cell in $cells; do
-			n=${NCOUNT[$cell]}
+			n=${NCOUNT[${ref:+$ref:}$cell]}
 			IFS=/ read -r dir size flows <<<"$cell"
 			# rotate the order every round: no configuration
 			# always runs first or right after the same neighbour
@@ -162,10 +198,10 @@ run_matrix()	# PHASE ROUNDS CFGS CELLS
 				# XDP has no transmit side
 				[ "$dir:$c" = out:vxdp ] && continue
 				pg_run "$dir" "$size" "$flows" "$c" "$n" || {
-					out "fail phase=$phase round=$round dir=$dir size=$size flows=$flows cfg=$c"
+					out "fail phase=$phase round=$round dir=$dir size=$size flows=$flows cfg=${c#"$pre"}"
 					continue
 				}
-				out "run phase=$phase round=$round dir=$dir size=$size flows=$flows cfg=$c sent=$PG_SENT usec=$PG_USEC rx=$PG_RX"
+				out "run phase=$phase round=$round dir=$dir size=$size flows=$flows cfg=${c#"$pre"} sent=$PG_SENT usec=$PG_USEC rx=$PG_RX"
 			done
 		done
 		log "$phase: round $round/$rounds done ($(( $(date +%s) - T0 )) s)"

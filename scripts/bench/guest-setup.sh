@@ -205,6 +205,7 @@ cfg_on()	# CFG: attach what exists only while CFG runs
 	case "$1" in
 	mirr|tbpf) tc_on "$1" ;;
 	vxdp) vxdp_on ;;
+	n_*) nic_on "$1" ;;
 	esac
 }
 cfg_off()
@@ -212,6 +213,7 @@ cfg_off()
 	case "$1" in
 	mirr|tbpf) tc_off "$1" ;;
 	vxdp) vxdp_off ;;
+	n_*) nic_off "$1" ;;
 	esac
 }
 

@@ -21,7 +21,8 @@
 # guest-setup.sh (ip(8), the peer namespace, the meta records, the devices
 # of every configuration), guest-pktgen.sh (one pktgen run, rounds of
 # runs), guest-counts.sh (allocations and instructions per frame) and
-# guest-scale.sh (the test with many devices).
+# guest-scale.sh (the test with many devices) and guest-nic.sh (the runs on
+# an emulated NIC).
 
 set -euo pipefail
 
@@ -32,9 +33,12 @@ SECS=			# target length of one run, seconds of guest time
 CLOCK=${VIRTNET_BENCH_CLOCK:-real}
 SCALE=1000		# devices for the scale test (0: skip it)
 SMOKE=0
+NIC_ONLY=0
 PROFILE=1		# instruction counts per function (with scripts/bench/run's QEMU plugin)
 CELLS=""		# default: all dir/size/flows combinations
 CFGS="bare vall vmac ptyp ptmc ptbr mvpt mvbr ipvl mirr tbpf vxdp"
+# on the emulated NIC of "scripts/bench/run --nics MODEL" (guest-nic.sh)
+NIC_CELLS="in/60/1 in/1514/1 out/60/1 out/1514/1"
 IP=${VIRTNET_IP:-}
 
 usage()
@@ -49,6 +53,9 @@ usage: $0 [--smoke] [--runs N] [--secs S] [--scale N] [--configs "LIST"] [--cell
   --configs L    subset of: $CFGS
   --cells L      subset of DIR/SIZE/FLOWS, e.g. "in/60/1 out/1514/many"
   --no-profile   skip the instruction counts per function (always skipped with --smoke)
+  --nic-cells L  the cells of the runs on the emulated NIC (with scripts/bench/run --nics;
+                 default "$NIC_CELLS")
+  --nic-only     only the runs on the emulated NIC (a further NIC model's boot)
 environment: VIRTNET_IP=path to an ip(8) that knows "type virtnet mode/filter"
 EOF
 	exit 2
@@ -63,6 +70,8 @@ while [ $# -gt 0 ]; do
 	--configs) CFGS=$2; shift ;;
 	--cells) CELLS=$2; shift ;;
 	--no-profile) PROFILE=0 ;;
+	--nic-cells) NIC_CELLS=$2; shift ;;
+	--nic-only) NIC_ONLY=1 ;;
 	-h|--help) usage ;;
 	*) echo "bench/guest: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -75,6 +84,7 @@ if [ "$SMOKE" = 1 ]; then
 	PROFILE=0
 	[ "$SCALE" = 1000 ] && SCALE=20
 	[ -z "$CELLS" ] && CELLS="in/60/1 out/60/1"
+	NIC_CELLS="in/60/1 out/60/1"
 fi
 if [ -z "$SECS" ]; then
 	SECS=0.4
@@ -118,6 +128,8 @@ trap cleanup EXIT
 . "$(dirname "${BASH_SOURCE[0]}")/guest-counts.sh"
 # shellcheck source=scripts/bench/guest-scale.sh
 . "$(dirname "${BASH_SOURCE[0]}")/guest-scale.sh"
+# shellcheck source=scripts/bench/guest-nic.sh
+. "$(dirname "${BASH_SOURCE[0]}")/guest-nic.sh"
 
 find_ip
 
@@ -133,19 +145,25 @@ modprobe -a -q pktgen virtnet veth macvlan ipvlan bridge dummy sch_ingress cls_m
 
 start_peer
 out_meta
-setup_configs
+if [ "$NIC_ONLY" = 0 ]; then
+	setup_configs
+	for cell in $CELLS; do
+		cell_count "$cell" || die "calibration run for $cell failed" "see the pktgen messages above"
+		out "cell cell=$cell count=${NCOUNT[$cell]}"
+	done
+	log "calibrated ($(( $(date +%s) - T0 )) s); $RUNS rounds of $(echo "$OKCFGS" | wc -w) configurations x $(echo "$CELLS" | wc -w) cells"
+	run_matrix main "$RUNS" "$OKCFGS" "$CELLS"
+fi
+if [ -n "$NIC_MODEL" ]; then
+	[ -n "${NETIF:-}" ] || die "VIRTNET_NICS is set but not NETIF" "run this through scripts/vm/nic-env"
+	nic_phase "$RUNS" "$NIC_CELLS"
+	log "$NIC_MODEL: done ($(( $(date +%s) - T0 )) s)"
+fi
 
-for cell in $CELLS; do
-	cell_count "$cell" || die "calibration run for $cell failed" "see the pktgen messages above"
-	out "cell cell=$cell count=${NCOUNT[$cell]}"
-done
-log "calibrated ($(( $(date +%s) - T0 )) s); $RUNS rounds of $(echo "$OKCFGS" | wc -w) configurations x $(echo "$CELLS" | wc -w) cells"
-run_matrix main "$RUNS" "$OKCFGS" "$CELLS"
-
-count_allocs
-count_insns
-if [ "$SCALE" -gt 0 ]; then
-	scale_test
+if [ "$NIC_ONLY" = 0 ]; then
+	count_allocs
+	count_insns
+	[ "$SCALE" -gt 0 ] && scale_test
 fi
 
 out "done secs=$(( $(date +%s) - T0 ))"

@@ -14,25 +14,30 @@ def check(data):
     if not data.cfgs:
         bad.append("no configuration was set up")
     for s in data.skips:
-        bad.append("configuration %s skipped: %s" % (s.get("cfg"), s.get("reason")))
+        bad.append("configuration %s%s skipped: %s" % (s.get("cfg"), " on " + s["phase"] if "phase" in s else "",
+                                                      s.get("reason")))
     for f in data.fails:
         bad.append("run failed: %s %s/%s/%s %s" % (f.get("phase"), f.get("dir"), f.get("size"),
                                                   f.get("flows"), f.get("cfg")))
-    for d in data.dirs("main"):
-        for cell in data.cells("main", d):
-            for cfg in data.cfgs_for(d):
-                v = data.series("main", d, cell, cfg)
-                if not v or max(v.values()) <= 0:
-                    bad.append("%s %s %s: no frames arrived" % (d, cell, cfg))
+    phases = ["main"] + sorted(data.niccfgs)
+    for ph in phases:
+        for d in data.dirs(ph):
+            for cell in data.cells(ph, d):
+                for cfg in data.cfgs_for(d, ph):
+                    v = data.series(ph, d, cell, cfg)
+                    if not v or max(v.values()) <= 0:
+                        bad.append("%s%s %s %s: no frames arrived"
+                                   % ("" if ph == "main" else ph + " ", d, cell, cfg))
     if not data.pps:
         bad.append("no pktgen run produced a result")
-    for d in data.dirs("main"):
-        for cell in data.cells("main", d):
-            line = []
-            for cfg in data.cfgs_for(d):
-                s = stat(list(data.series("main", d, cell, cfg).values()))
-                line.append("%s=%s" % (cfg, kpps(s[0]) if s else "-"))
-            print("bench: %s %s pps: %s" % (d, cell, " ".join(line)))
+    for ph in phases:
+        for d in data.dirs(ph):
+            for cell in data.cells(ph, d):
+                line = []
+                for cfg in data.cfgs_for(d, ph):
+                    s = stat(list(data.series(ph, d, cell, cfg).values()))
+                    line.append("%s=%s" % (cfg, kpps(s[0]) if s else "-"))
+                print("bench: %s%s %s pps: %s" % ("" if ph == "main" else ph + " ", d, cell, " ".join(line)))
     if "create" in data.scale:
         sc = data.scale["create"]
         print("bench: scale: %s virtnet devices created in %.2f s" % (sc["n"], int(sc["usec"]) / 1e6))

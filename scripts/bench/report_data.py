@@ -74,6 +74,13 @@ class Data:
         self.host = {}
         self.scaleslab = []
         self.insntot = {}
+        # the runs on emulated NICs: phase (the NIC model) -> its
+        # configurations, in order, and the "nic" record (netif, driver)
+        self.niccfgs = {}
+        self.nics = {}
+        # TCP bulk on a NIC: (phase, dir, cfg) -> {round: (bytes, usec)}
+        self.tcp = {}
+        self.tcpmeta = {}
         for r in recs:
             k = r["kind"]
             if k == "meta":
@@ -81,6 +88,17 @@ class Data:
             elif k == "cfg":
                 self.cfgs.append(r["name"])
                 self.desc[r["name"]] = r.get("desc", r["name"])
+            elif k == "niccfg":
+                self.niccfgs.setdefault(r["phase"], []).append(r["name"])
+                self.desc.setdefault(r["name"], r.get("desc", r["name"]))
+            elif k == "nic":
+                self.nics[r["phase"]] = r
+            elif k == "tcpmeta":
+                self.tcpmeta[r["phase"]] = r
+            elif k == "tcp":
+                if int(r["usec"]) > 0:
+                    self.tcp.setdefault((r["phase"], r["dir"], r["cfg"]), {})[int(r["round"])] = (
+                        int(r["bytes"]), int(r["usec"]))
             elif k == "skip":
                 self.skips.append(r)
             elif k == "fail":
@@ -121,9 +139,10 @@ class Data:
         have = {k[2] for k in self.pps if k[0] == phase and k[1] == d}
         return [c for c in CELL_ORDER if c in have] + sorted(have - set(CELL_ORDER))
 
-    def cfgs_for(self, d):
-        """the configurations measured in direction d"""
-        return [c for c in self.cfgs if d == "in" or c not in INGRESS_ONLY]
+    def cfgs_for(self, d, phase="main"):
+        """the configurations measured in direction d (of a NIC phase)"""
+        cfgs = self.cfgs if phase == "main" else self.niccfgs.get(phase, [])
+        return [c for c in cfgs if d == "in" or c not in INGRESS_ONLY]
 
     def dirs(self, phase):
         have = {k[1] for k in self.pps if k[0] == phase}
@@ -141,6 +160,12 @@ class Data:
         a = self.series(phase, d, cell, cfg)
         b = self.series(phase, d, cell, ref)
         return [1e9 / a[r] - 1e9 / b[r] for r in sorted(a) if r in b and a[r] > 0 and b[r] > 0]
+
+    def tcp_ratio(self, phase, d, cfg, ref="bare"):
+        """per-round throughput ratios of TCP bulk, cfg/ref (paired)"""
+        a = self.tcp.get((phase, d, cfg), {})
+        b = self.tcp.get((phase, d, ref), {})
+        return [(a[r][0] / a[r][1]) / (b[r][0] / b[r][1]) for r in sorted(a) if r in b and b[r][0] > 0]
 
     def ratio(self, phase, d, cell, cfg, ref="bare"):
         """per-round ratios cfg/ref (paired: same round, run back to back)"""

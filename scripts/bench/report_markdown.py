@@ -8,7 +8,7 @@ import statistics
 
 from report_chart import chart
 from report_cost import cost_section
-from report_data import CELL_LABEL, DIR_LABEL, accel, fmt_pps, fmt_ratio, kpps, spread, stat
+from report_data import CELL_LABEL, DIR_LABEL, INGRESS_ONLY, accel, fmt_pps, fmt_ratio, kpps, spread, stat
 
 
 def goal_line(name, values, limit, what):
@@ -44,7 +44,7 @@ def insn_line(name, data, d, cfg, limit, what):
     return "| %s | %s | %s: %+.0f |" % (name, what, "met" if ok else "missed", s[0])
 
 
-def report(data, repo, rawpath):
+def report(data, repo, rawpath, before=None):
     m = data.meta
     L = []
     w = L.append
@@ -145,6 +145,14 @@ def report(data, repo, rawpath):
                 "ptype filter mac − bare, 64 B, 1 flow"))
     w(goal_line("egress within 1% of macvlan passthru", per_cell("out", cells_out, "vall", "mvpt"),
                 0.99, "virtnet / macvlan passthru"))
+    for ph in sorted(data.niccfgs):
+        if data.tcp:
+            w(goal_line("TCP bulk through vnet0 ≥ 0.97× bare, %s" % ph,
+                        [(d, data.tcp_ratio(ph, d, "vall")) for d in ("in", "out")
+                         if (ph, d, "vall") in data.tcp], 0.97, "filter all / bare NIC, iperf3"))
+        w(goal_line("egress within 1%% of macvlan passthru, %s" % ph,
+                    [(CELL_LABEL.get(c, c), data.ratio(ph, "out", c, "vall", "mvpt"))
+                     for c in data.cells(ph, "out")], 0.99, "virtnet / macvlan passthru on %s" % ph))
     w(goal_line("rxhandler ingress ≥ tc BPF redirect", per_cell("in", cells_in, "vall", "tbpf"), 1.0,
                 "filter all / bpf_redirect(BPF_F_INGRESS)"))
     w(goal_line("egress ≥ tc BPF redirect", per_cell("out", cells_out, "vall", "tbpf"), 1.0,
@@ -215,6 +223,9 @@ def report(data, repo, rawpath):
               % (100 * min(sp), 100 * max(sp), 100 * min(rsp), 100 * max(rsp), 100 * statistics.median(rsp)))
             w("")
 
+    for ph in sorted(data.niccfgs):
+        nic_section(data, ph, w)
+
     # allocations
     if data.allocs:
         w("## Allocations per frame")
@@ -240,7 +251,7 @@ def report(data, repo, rawpath):
     if "create" in data.scale:
         scale_section(data, w)
 
-    cost_section(data, w)
+    cost_section(data, w, before)
     path = os.path.join(repo, "BENCHMARKS.md")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(L))
@@ -336,3 +347,77 @@ def scale_section(data, w):
         for r in rows:
             w(r)
         w("")
+
+
+def nic_section(data, ph, w):
+    """the runs on an emulated NIC of model ph: both directions, one table"""
+    nic = data.nics.get(ph, {})
+    w("## On an emulated NIC: %s" % ph)
+    w("")
+    w("The same runs with an emulated %s NIC (driver %s) as the lower, in the same guest: two NICs"
+      % (ph, nic.get("driver", "?")))
+    w("of that model on a QEMU hub (`scripts/vm/run --nics %s`), the remote one in the peer" % ph)
+    w("namespace where pktgen sends from. Only one configuration can own the NIC's rx_handler, so")
+    w("each one's device is created before each of its runs and deleted after it, and counters are")
+    w("read once they stand still (a NIC's ring drains after pktgen is done). Under `-icount` the")
+    w("NIC's emulation runs outside the guest's instructions: what is counted is the driver's work")
+    w("(%s's receive and transmit, pktgen) and the stack's, as on the veth lower." % nic.get("driver", ph))
+    w("")
+    cells = [(d, c) for d in data.dirs(ph) for c in data.cells(ph, d)]
+    w("| configuration | " + " | ".join("%s, %s" % (DIR_LABEL[d], CELL_LABEL.get(c, c)) for d, c in cells) + " |")
+    w("| --- |" + " --- |" * len(cells))
+    for cfg in data.niccfgs[ph]:
+        row = []
+        for d, cell in cells:
+            v = list(data.series(ph, d, cell, cfg).values())
+            if d == "out" and cfg in INGRESS_ONLY:
+                row.append("–")
+            elif cfg == "bare":
+                s0 = stat(v)
+                extra = ("<br>%.0f insn/frame" % (1e9 / s0[0])) if data.icount() and s0 else ""
+                row.append(fmt_pps(v) + "<br>1" + extra)
+            else:
+                txt = fmt_pps(v) + "<br>" + fmt_ratio(data.ratio(ph, d, cell, cfg), 3 if data.icount() else 2)
+                di = stat(data.dinsn(ph, d, cell, cfg)) if data.icount() else None
+                if di:
+                    txt += "<br>%+.0f insn" % di[0]
+                row.append(txt)
+        w("| %s | %s |" % (nic_desc(data, ph, cfg), " | ".join(row)))
+    w("")
+    tcp_table(data, ph, w)
+
+
+def nic_desc(data, ph, cfg):
+    return "bare lower (the %s NIC)" % ph if cfg == "bare" else data.desc.get(cfg, cfg)
+
+
+def tcp_table(data, ph, w):
+    """TCP bulk through the configurations on the NIC of phase ph"""
+    cfgs = [c for c in data.niccfgs.get(ph, []) if any((ph, d, c) in data.tcp for d in ("in", "out"))]
+    if not cfgs:
+        return
+    tm = data.tcpmeta.get(ph, {})
+    w("### TCP bulk on %s" % ph)
+    w("")
+    w("iperf3, %s s of guest time per run, one stream, with the NIC's offloads as they are (TSO %s,"
+      % (tm.get("secs", "?"), tm.get("tso", "?")))
+    w("GRO %s): *in* has the client in the peer namespace sending to the configuration's address,"
+      % tm.get("gro", "?"))
+    w("*out* the reverse (`-R`). Throughput is iperf3's on the guest clock, so under `-icount`")
+    w("guest ns per byte is guest instructions per byte, both ends' (one guest runs both) and")
+    w("any time the guest spent idle (waiting for the NIC's interrupt, say). Medians over rounds,")
+    w("ratios paired with the bare NIC of the same round.")
+    w("")
+    w("| configuration | in: Mbit/s | in: vs bare | in: guest ns/byte | out: Mbit/s | out: vs bare | out: guest ns/byte |")
+    w("| --- | --- | --- | --- | --- | --- | --- |")
+    for c in cfgs:
+        row = []
+        for d in ("in", "out"):
+            v = data.tcp.get((ph, d, c), {})
+            mb = stat([b * 8 / u for b, u in v.values()])
+            nb = stat([u * 1000 / b for b, u in v.values() if b])
+            row.append("%.0f (%.0f–%.0f)" % mb if mb else "–")
+            row.append("1" if c == "bare" and mb else fmt_ratio(data.tcp_ratio(ph, d, c), 3))
+            row.append("%.2f" % nb[0] if nb else "–")
+        w("| %s | %s |" % (nic_desc(data, ph, c), " | ".join(row)))
+    w("")
