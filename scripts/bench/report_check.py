@@ -14,6 +14,10 @@ def check(data):
     if not data.cfgs:
         bad.append("no configuration was set up")
     for s in data.skips:
+        if s.get("cfg") == "all" and "phase" in s:
+            # a NIC model this QEMU does not have: reported, not failed
+            print("bench: skip: the runs on %s: %s" % (s["phase"], s.get("reason")))
+            continue
         bad.append("configuration %s%s skipped: %s" % (s.get("cfg"), " on " + s["phase"] if "phase" in s else "",
                                                       s.get("reason")))
     for f in data.fails:
