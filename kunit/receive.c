@@ -284,6 +284,7 @@ static void virtnet_test_rx_follows_open(struct kunit *test)
 	struct vt_ctx *ctx = test->priv;
 	struct net_device *vnet;
 	struct sk_buff *skb;
+	int err;
 
 	vnet = vt_add(test, VIRTNET_MODE_RXHANDLER, VIRTNET_FILTER_MAC);
 	KUNIT_EXPECT_EQ(test, vt_priv(vnet)->rx, VIRTNET_RX_MAC);
@@ -291,8 +292,9 @@ static void virtnet_test_rx_follows_open(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vt_priv(vnet)->rx, VIRTNET_RX_OFF);
 
 	rtnl_lock();
-	KUNIT_EXPECT_EQ(test, virtnet_set_filter(vnet, VIRTNET_FILTER_ALL, NULL), 0);
+	err = virtnet_set_filter(vnet, VIRTNET_FILTER_ALL, NULL);
 	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, err, 0);
 	KUNIT_EXPECT_EQ(test, vt_priv(vnet)->rx, VIRTNET_RX_OFF);
 	skb = vt_rx_frame(test, ctx->lower, ctx->lower->dev_addr);
 	KUNIT_EXPECT_EQ(test, vt_handle(&skb), RX_HANDLER_PASS);
