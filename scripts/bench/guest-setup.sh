@@ -154,7 +154,7 @@ out_meta()	# the "meta" records: kernel, CPUs, memory, the guest's .config
 	# the guest's .config: scripts/bench/run passes the build's (the host's file
 	# system is visible read-only in the guest)
 	KCONFIG=${VIRTNET_GUEST_CONFIG:-}
-	for o in SLUB_TINY SLUB_STATS CC_OPTIMIZE_FOR_SIZE PREEMPT_NONE PREEMPT_LAZY PERF_EVENTS HZ; do
+	for o in SLUB_TINY SLUB_STATS CC_OPTIMIZE_FOR_SIZE PREEMPT_NONE PREEMPT_LAZY PERF_EVENTS HZ FAILSLAB; do
 		v="?"
 		if [ -n "$KCONFIG" ] && [ -r "$KCONFIG" ]; then
 			v=$(sed -n "s/^CONFIG_$o=//p;T;q" "$KCONFIG")
