@@ -119,7 +119,7 @@ static int virtnet_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	const struct virtnet *vn = netdev_priv(dev);
 
 	if (nla_put_u32(skb, IFLA_VIRTNET_MODE, vn->mode) ||
-	    nla_put_u32(skb, IFLA_VIRTNET_FILTER, vn->filter))
+	    nla_put_u32(skb, IFLA_VIRTNET_FILTER, READ_ONCE(vn->filter)))
 		return -EMSGSIZE;
 	return 0;
 }

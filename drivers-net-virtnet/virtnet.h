@@ -28,7 +28,8 @@ enum virtnet_rx {
  * @ptype: ETH_P_ALL tap bound to @lower, used in %VIRTNET_MODE_PTYPE only
  * @mode: how ingress of @lower reaches @dev, fixed at creation
  * @filter: which frames of @lower go to @dev; written under RTNL while
- *	@dev is down
+ *	@dev is down, read locklessly by fill_info (RTM_GETLINK may run
+ *	without RTNL)
  * @rx: what the receive path does with the frames of @lower: @filter's
  *	while @dev is open (from ndo_open to ndo_stop), nothing otherwise;
  *	written under RTNL, read locklessly on the receive path, where it
