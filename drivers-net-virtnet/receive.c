@@ -68,6 +68,20 @@ static void virtnet_forward(struct net_device *dev, struct sk_buff *skb)
 	netif_receive_skb(skb);
 }
 
+/* A frame the virtual device takes from the lower: what both paths of
+ * virtnet_handle_frame() end with.
+ */
+static __always_inline rx_handler_result_t
+virtnet_take(struct net_device *dev, struct sk_buff *skb,
+	     enum virtnet_verdict verdict)
+{
+	if (verdict == VIRTNET_HOST)
+		skb->pkt_type = PACKET_HOST;
+	skb->dev = dev;
+	dev_dstats_rx_add(dev, skb->len + ETH_HLEN);
+	return RX_HANDLER_ANOTHER;
+}
+
 /* The rare cases of virtnet_handle_frame(), out of line so that its
  * common path makes no call and saves no register.
  */
@@ -95,12 +109,8 @@ virtnet_handle_unshare(struct sk_buff **pskb, struct net_device *dev,
 	}
 	if (!net_eq(dev_net(dev), dev_net(skb->dev)))
 		skb_scrub_packet(skb, true);
-	if (verdict == VIRTNET_HOST)
-		skb->pkt_type = PACKET_HOST;
-	skb->dev = dev;
-	dev_dstats_rx_add(dev, skb->len + ETH_HLEN);
 	*pskb = skb;
-	return RX_HANDLER_ANOTHER;
+	return virtnet_take(dev, skb, verdict);
 }
 
 /**
@@ -134,12 +144,7 @@ rx_handler_result_t virtnet_handle_frame(struct sk_buff **pskb)
 	if (unlikely(skb_shared(skb) ||
 		     !net_eq(dev_net(dev), dev_net(skb->dev))))
 		return virtnet_handle_unshare(pskb, dev, verdict);
-
-	if (verdict == VIRTNET_HOST)
-		skb->pkt_type = PACKET_HOST;
-	skb->dev = dev;
-	dev_dstats_rx_add(dev, skb->len + ETH_HLEN);
-	return RX_HANDLER_ANOTHER;
+	return virtnet_take(dev, skb, verdict);
 }
 EXPORT_SYMBOL_IF_KUNIT(virtnet_handle_frame);
 
