@@ -95,11 +95,13 @@ soak:
 # fail-nth sweeps of every control operation in the debug guest.
 faults:
 	@$(S)/deps
+	@$(S)/trees/get-kernel mainline >/dev/null
 	@$(S)/faults/sweep $(if $(OPS),--ops "$(OPS)") $(if $(RECORD),--record $(RECORD))
 
 # The seeded rtnetlink fuzzer in the debug guest, seed after seed.
 fuzz:
 	@$(S)/deps
+	@$(S)/trees/get-kernel mainline >/dev/null
 	@$(S)/faults/fuzz $(if $(SEED),--seed $(SEED)) $(if $(COUNT),--count $(COUNT)) \
 		$(if $(DURATION),--duration $(DURATION))
 

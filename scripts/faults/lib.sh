@@ -62,7 +62,7 @@ faults_guest()
 		stage "$name: apply the series to v7.3"
 		TREE=$("$REPO/scripts/trees/apply-series" mainline | tail -n1) ||
 			die "could not apply patches/mainline to v7.3" \
-				"run 'make patches' and read the message above"
+				"read trees/apply-series' message above"
 	fi
 	stage "$name: build the $kind guest kernel"
 	build=$("$REPO/scripts/build/guest" "${dbg[@]}" "$TREE" | tail -n1) ||
