@@ -86,11 +86,13 @@ kcsan:
 v414-vmtest:
 	@$(MAKE) --no-print-directory vmtest TARGET=v4.14 NICS=
 
+# Faults under traffic in the debug guest; NIC=igb adds a real NIC's
+# faults, KCSAN=1 runs it on the KCSAN guest instead (v7.3).
 soak:
 	@$(S)/deps
 	@$(GET_TARGET)
 	@$(S)/soak/run --target $(TARGET) $(if $(DURATION),--duration $(DURATION)) $(if $(TREE),--tree $(TREE)) \
-		$(if $(NIC),--nic $(NIC))
+		$(if $(NIC),--nic $(NIC)) $(if $(filter 1,$(KCSAN)),--kcsan)
 
 # fail-nth sweeps of every control operation in the debug guest.
 faults:
