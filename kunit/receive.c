@@ -10,6 +10,7 @@
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched.h>
 #include <linux/skbuff.h>
 
 #include "helpers.h"
@@ -73,6 +74,26 @@ static int vt_ptype(struct net_device *dev, struct sk_buff *skb, bool shared)
 	local_bh_enable();
 	return ret;
 }
+
+#if IS_ENABLED(CONFIG_FAILSLAB)
+/* The receive paths allocate in softirq (GFP_ATOMIC), where no fail-nth
+ * sweep of a netlink request reaches. The test's own task runs them
+ * here, so its fail-nth fails their first slab allocation.
+ */
+static void vt_fail_first_alloc(void)
+{
+	WRITE_ONCE(current->fail_nth, 1);
+}
+
+/* Whether the armed fault was hit; disarms it either way. */
+static bool vt_fault_hit(void)
+{
+	unsigned int left = READ_ONCE(current->fail_nth);
+
+	WRITE_ONCE(current->fail_nth, 0);
+	return !left;
+}
+#endif
 
 /* --- receive, mode rxhandler: virtnet_handle_frame() --- */
 
@@ -364,6 +385,57 @@ static void virtnet_test_rx_cloned_skb(struct kunit *test)
 	kfree_skb(sibling);
 }
 
+#if IS_ENABLED(CONFIG_FAILSLAB)
+/* No memory for the unshared copy of a frame a tap still holds: the
+ * handler's reference is dropped and counted, the tap's is left alone.
+ */
+static void virtnet_test_rx_unshare_fails(struct kunit *test)
+{
+	struct vt_ctx *ctx = test->priv;
+	struct net_device *vnet;
+	struct sk_buff *skb, *orig;
+	struct vt_snap snap;
+
+	vnet = vt_add(test, VIRTNET_MODE_RXHANDLER, VIRTNET_FILTER_ALL);
+	skb = vt_rx_frame(test, ctx->lower, ctx->lower->dev_addr);
+	orig = skb_get(skb);
+	vt_snap(&snap, skb);
+
+	vt_fail_first_alloc();
+	KUNIT_EXPECT_EQ(test, vt_handle(&skb), RX_HANDLER_CONSUMED);
+	KUNIT_ASSERT_TRUE(test, vt_fault_hit());
+	snap.users = 1;
+	vt_expect_untouched(test, orig, &snap);
+	vt_expect_rx(test, vnet, 0, 0, 1);
+	kfree_skb(orig);
+}
+
+/* filter mac: no memory for the copy of a broadcast. The copy is counted
+ * as dropped and the original still goes to the lower, as it was.
+ */
+static void virtnet_test_rx_mac_copy_fails(struct kunit *test)
+{
+	struct vt_ctx *ctx = test->priv;
+	struct net_device *vnet;
+	struct sk_buff *skb, *orig;
+	struct vt_snap snap;
+
+	vnet = vt_add(test, VIRTNET_MODE_RXHANDLER, VIRTNET_FILTER_MAC);
+	skb = vt_rx_frame(test, ctx->lower, ctx->lower->broadcast);
+	orig = skb;
+	vt_snap(&snap, skb);
+
+	vt_fail_first_alloc();
+	KUNIT_EXPECT_EQ(test, vt_handle(&skb), RX_HANDLER_PASS);
+	KUNIT_ASSERT_TRUE(test, vt_fault_hit());
+	KUNIT_EXPECT_PTR_EQ(test, skb, orig);
+	vt_expect_untouched(test, skb, &snap);
+	KUNIT_EXPECT_EQ(test, ctx->vtap.count, 0);
+	vt_expect_rx(test, vnet, 0, 0, 1);
+	kfree_skb(skb);
+}
+#endif
+
 /* A copy that cannot be handed over as a received Ethernet frame is
  * dropped and counted, the original still goes to the lower.
  */
@@ -435,6 +507,31 @@ static void virtnet_test_ptype_all_shared(struct kunit *test)
 	vt_expect_rx(test, vnet, 1, VT_FRAME_LEN, 0);
 	kfree_skb(skb);
 }
+
+#if IS_ENABLED(CONFIG_FAILSLAB)
+/* No memory for the tap's copy: the tap drops its own reference, counts
+ * the drop and leaves the original to the lower's other handlers.
+ */
+static void virtnet_test_ptype_copy_fails(struct kunit *test)
+{
+	struct vt_ctx *ctx = test->priv;
+	struct net_device *vnet;
+	struct sk_buff *skb;
+	struct vt_snap snap;
+
+	vnet = vt_add(test, VIRTNET_MODE_PTYPE, VIRTNET_FILTER_ALL);
+	skb = vt_rx_frame(test, ctx->lower, ctx->lower->dev_addr);
+	vt_snap(&snap, skb);
+
+	vt_fail_first_alloc();
+	KUNIT_EXPECT_EQ(test, vt_ptype(vnet, skb, true), NET_RX_DROP);
+	KUNIT_ASSERT_TRUE(test, vt_fault_hit());
+	vt_expect_untouched(test, skb, &snap);
+	KUNIT_EXPECT_EQ(test, ctx->vtap.count, 0);
+	vt_expect_rx(test, vnet, 0, 0, 1);
+	kfree_skb(skb);
+}
+#endif
 
 /* The only reference: the frame itself goes to the virtual device. */
 static void virtnet_test_ptype_all_unshared(struct kunit *test)
@@ -618,10 +715,17 @@ static struct kunit_case virtnet_receive_test_cases[] = {
 	KUNIT_CASE(virtnet_test_rx_follows_open),
 	KUNIT_CASE(virtnet_test_rx_shared_skb),
 	KUNIT_CASE(virtnet_test_rx_cloned_skb),
+#if IS_ENABLED(CONFIG_FAILSLAB)
+	KUNIT_CASE(virtnet_test_rx_unshare_fails),
+	KUNIT_CASE(virtnet_test_rx_mac_copy_fails),
+#endif
 	KUNIT_CASE(virtnet_test_rx_mac_bad_copy_dropped),
 	KUNIT_CASE(virtnet_test_rx_mac_copy_too_big),
 	KUNIT_CASE(virtnet_test_ptype_all_shared),
 	KUNIT_CASE(virtnet_test_ptype_all_unshared),
+#if IS_ENABLED(CONFIG_FAILSLAB)
+	KUNIT_CASE(virtnet_test_ptype_copy_fails),
+#endif
 	KUNIT_CASE(virtnet_test_ptype_mac_own),
 	KUNIT_CASE(virtnet_test_ptype_mac_other_unicast),
 	KUNIT_CASE(virtnet_test_ptype_mac_broadcast),
