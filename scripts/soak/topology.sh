@@ -80,21 +80,29 @@ nic_name()
 # summary in the files next to this one.
 # shellcheck disable=SC2034
 # nic_found: after a rebind or a re-plug, the NIC's name, driver and PCI
-# address again (udev may have renamed it), set up; sk-vn3 is re-created
-# by the caller.
+# address again, set up; sk-vn3 is re-created by the caller. udev may
+# rename the NIC (eth0 to enp1s0) after its settle gave up: under TCG and
+# traffic that took longer than 10 s once, and the name found was gone
+# when it was used. So: the name the NIC's address has now, again until
+# it is still there once the NIC is up (udev does not rename an up one).
 nic_found()
 {
-	local d
+	local d n
 
-	command -v udevadm >/dev/null && udevadm settle -t 10 >/dev/null 2>&1
-	NIC=$(nic_name) || return 1
+	for n in 1 2 3 4 5 6; do
+		command -v udevadm >/dev/null && udevadm settle -t 20 >/dev/null 2>&1
+		NIC=$(nic_name) || return 1
+		"$IP" addr flush dev "$NIC" 2>/dev/null &&
+			"$IP" link set "$NIC" up 2>/dev/null &&
+			[ "$(nic_name)" = "$NIC" ] && break
+		[ "$n" -lt 6 ] || return 1
+		sleep 1
+	done
 	LOWER[$NIC_VN]=$NIC
 	d=$(readlink -f "/sys/class/net/$NIC/device")
 	NIC_PCI=${d##*/}
 	d=$(readlink -f "/sys/class/net/$NIC/device/driver")
 	NIC_DRV=${d##*/}
-	"$IP" addr flush dev "$NIC"
-	"$IP" link set "$NIC" up
 }
 
 # shellcheck disable=SC2034
